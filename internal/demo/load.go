@@ -1,0 +1,84 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
+)
+
+// Result says what Load did.
+type Result struct {
+	Loaded   bool   // false when the database already held this version
+	Older    string // the older demo version found, if any
+	Villages int
+	Enrolled int
+}
+
+// at is a story clock fixed at 08:00 Vietnam time on d.
+func at(d domain.Date) func() time.Time {
+	t := time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, domain.Vietnam())
+	return func() time.Time { return t }
+}
+
+// Load writes the demo data set unless the database already holds it.
+// A database holding an older version is reported, not touched.
+func Load(ctx context.Context, s *store.Store) (Result, error) {
+	have, err := s.Meta(ctx, "demo_version")
+	if err != nil {
+		return Result{}, err
+	}
+	if have == Version {
+		return Result{}, nil
+	}
+	if have != "" {
+		return Result{Older: have}, domain.Errorf(domain.ECONFLICT, "demo.older", "have", have, "want", Version)
+	}
+	before, reorg := UnitBatches()
+	if _, err := s.WithClock(at(domain.MustDate("2023-10-02"))).ApplyUnitBatch(ctx, before); err != nil {
+		return Result{}, fmt.Errorf("demo units: %w", err)
+	}
+	res := Result{Loaded: true}
+	for _, v := range Villages {
+		u, err := villageNamed(ctx, s, v)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Villages++
+		if v.Enrolled.IsZero() {
+			continue
+		}
+		commune, err := s.UnitAt(ctx, v.CommuneCode, v.Enrolled)
+		if err != nil {
+			return Result{}, err
+		}
+		if _, err := s.WithClock(at(v.Enrolled)).Enrol(ctx, store.Enrolment{VillageID: u.ID, EnrolledOn: v.Enrolled, Decision: v.Decision, ByUnitID: commune.ID}); err != nil {
+			return Result{}, err
+		}
+		res.Enrolled++
+	}
+	if _, err := s.WithClock(at(Reorg)).ApplyUnitBatch(ctx, reorg); err != nil {
+		return Result{}, fmt.Errorf("demo reorganisation: %w", err)
+	}
+	return res, s.SetMeta(ctx, "demo_version", Version)
+}
+
+// villageNamed finds a demo village under its 2024 commune.
+func villageNamed(ctx context.Context, s *store.Store, v Village) (domain.Unit, error) {
+	commune, err := s.UnitAt(ctx, v.CommuneCode, Snapshot)
+	if err != nil {
+		return domain.Unit{}, err
+	}
+	kids, err := s.Children(ctx, commune.ID, Snapshot)
+	if err != nil {
+		return domain.Unit{}, err
+	}
+	for _, k := range kids {
+		if k.Name == v.Name {
+			return k, nil
+		}
+	}
+	return domain.Unit{}, domain.Errorf(domain.ENOTFOUND, "unit.not_found_on", "code", v.Name, "date", Snapshot)
+}

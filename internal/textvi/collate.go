@@ -1,0 +1,27 @@
+package textvi
+
+import (
+	"sort"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// Collator sorts by the Vietnamese alphabet (a ă â b c d đ e ê …). It is
+// not safe for concurrent use; make one per request.
+type Collator struct{ c *collate.Collator }
+
+// NewCollator returns a Vietnamese collator.
+func NewCollator() *Collator {
+	return &Collator{c: collate.New(language.Vietnamese)}
+}
+
+// Compare orders a and b.
+func (c *Collator) Compare(a, b string) int { return c.c.CompareString(a, b) }
+
+// SortBy sorts items in place by the name key gives.
+func SortBy[T any](c *Collator, items []T, key func(T) string) {
+	sort.SliceStable(items, func(i, j int) bool {
+		return c.c.CompareString(key(items[i]), key(items[j])) < 0
+	})
+}
