@@ -601,22 +601,29 @@ func (r *batchRun) adoptOrphans() error {
 func (r *batchRun) abolish() error {
 	for _, a := range r.b.Abolish {
 		eve := a.Effective.AddDays(-1)
-		rs, err := r.tx.QueryContext(r.ctx, `SELECT u.code,
-			(SELECT h.code FROM unit_parents p JOIN unit_links l ON l.from_id = p.parent_id JOIN units h ON h.id = l.to_id
-			 WHERE p.unit_id = u.id AND `+live("p", 2)+` AND l.effective = $3 AND l.kind = 'merge_full' ORDER BY h.code LIMIT 1)
-			FROM units u WHERE u.level = $1 AND u.valid_to IS NULL AND (u.valid_from IS NULL OR u.valid_from <= $2)`,
-			string(a.Level), eve, a.Effective)
+		// One join, not a subquery per unit: PostgreSQL has no statistics
+		// yet for rows this transaction just wrote and plans those badly.
+		rs, err := r.tx.QueryContext(r.ctx, `SELECT u.code, COALESCE(h.code, '')
+			FROM units u JOIN unit_parents p ON p.unit_id = u.id AND `+live("p", 2)+`
+			LEFT JOIN unit_links l ON l.from_id = p.parent_id AND l.effective = $3 AND l.kind = 'merge_full'
+			LEFT JOIN units h ON h.id = l.to_id
+			WHERE u.level = $1 AND u.valid_to IS NULL AND (u.valid_from IS NULL OR u.valid_from <= $2)
+			ORDER BY u.code, h.code`, string(a.Level), eve, a.Effective)
 		if err != nil {
 			return internal("abolish", err)
 		}
+		last := ""
 		for rs.Next() {
-			var code string
-			var heir sql.NullString
+			var code, heir string
 			if err := rs.Scan(&code, &heir); err != nil {
 				rs.Close()
 				return internal("abolish", err)
 			}
-			r.b.Ends = append(r.b.Ends, domain.NewEnd{Pos: a.Pos, Code: code, Level: a.Level, Effective: a.Effective, LegalAct: a.LegalAct, DutiesTo: heir.String})
+			if code == last {
+				continue
+			}
+			last = code
+			r.b.Ends = append(r.b.Ends, domain.NewEnd{Pos: a.Pos, Code: code, Level: a.Level, Effective: a.Effective, LegalAct: a.LegalAct, DutiesTo: heir})
 		}
 		rs.Close()
 		if err := rs.Err(); err != nil {
@@ -624,4 +631,28 @@ func (r *batchRun) abolish() error {
 		}
 	}
 	return nil
+}
+
+// ApplyUnitBatches applies several batches (the files of one import) in
+// one transaction, in order: all of them or none.
+func (s *Store) ApplyUnitBatches(ctx context.Context, bs []domain.UnitBatch) (domain.BatchResult, error) {
+	var total domain.BatchResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, b := range bs {
+			r, err := s.applyUnitBatch(ctx, tx, b)
+			if err != nil {
+				return err
+			}
+			total.UnitsAdded += r.UnitsAdded
+			total.UnitsEnded += r.UnitsEnded
+			total.LinksAdded += r.LinksAdded
+			total.MovesAdded += r.MovesAdded
+			total.EventsAdded += r.EventsAdded
+			total.UnitsSkipped += r.UnitsSkipped
+			total.LinksSkipped += r.LinksSkipped
+			total.Review = append(total.Review, r.Review...)
+		}
+		return nil
+	})
+	return total, err
 }

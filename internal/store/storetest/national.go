@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"thonso/internal/domain"
 	"thonso/internal/importer"
@@ -72,7 +73,9 @@ func testNationalImport(t *testing.T, open Opener) {
 	gpBefore := MustUnit(t, s, "02923", today)
 	batches := MustNationalBatches(t)
 	for _, b := range batches {
+		start := time.Now()
 		res, err := s.ApplyUnitBatch(Ctx(), b)
+		t.Logf("%s: %v", b.Source, time.Since(start))
 		if err != nil {
 			t.Fatalf("%s: %v", b.Source, err)
 		}

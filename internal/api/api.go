@@ -1,0 +1,131 @@
+// Package api is the JSON API over the same domain and store as the web
+// pages, described by the OpenAPI document at /api/openapi.json.
+package api
+
+import (
+	_ "embed"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store"
+)
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+// API serves /api/….
+type API struct {
+	Store *store.Store
+	Cat   *i18n.Catalog
+	Log   *slog.Logger
+	Now   func() time.Time
+}
+
+// Handler returns the API's routes.
+func (a *API) Handler() http.Handler {
+	if a.Now == nil {
+		a.Now = time.Now
+	}
+	if a.Log == nil {
+		a.Log = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapiDoc)
+	})
+	mux.HandleFunc("GET /api/v1/units/{code}", a.unitGet)
+	mux.HandleFunc("GET /api/v1/units", a.unitList)
+	mux.HandleFunc("GET /api/v1/villages", a.villageList)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
+	})
+	return mux
+}
+
+// statusOf maps error codes to HTTP statuses (CONVENTIONS.md).
+var statusOf = map[string]int{
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.EINTERNAL:     http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	Field   *string `json:"field"`
+}
+
+func (a *API) lang(r *http.Request) string { return i18n.Lang(r.Header.Get("Accept-Language")) }
+
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	body := errorBody{Code: code, Message: a.Cat.Err(a.lang(r), err)}
+	if e, ok := domain.AsError(err); ok && e.Field != "" {
+		body.Field = &e.Field
+	}
+	if code == domain.EINTERNAL {
+		a.Log.Error("api", "path", r.URL.Path, "err", err)
+	}
+	a.write(w, statusOf[code], body)
+}
+
+func (a *API) write(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Language", "vi")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// at reads ?at=YYYY-MM-DD, today in Vietnam by default.
+func (a *API) at(r *http.Request) (domain.Date, error) {
+	raw := r.URL.Query().Get("at")
+	if raw == "" {
+		return domain.DateOf(a.Now()), nil
+	}
+	d, err := domain.ParseISO(raw)
+	if err != nil || d.IsZero() || len(raw) != 10 {
+		return domain.Date{}, domain.Errorf(domain.EINVALID, "api.at_invalid", "value", raw).WithField("at")
+	}
+	return d, nil
+}
+
+// page reads ?limit= and ?cursor=.
+func page(r *http.Request) (limit int, cursor string, err error) {
+	limit = 100
+	if raw := r.URL.Query().Get("limit"); raw != "" {
+		n, e := strconv.Atoi(raw)
+		if e != nil || n < 1 || n > 1000 {
+			return 0, "", domain.Errorf(domain.EINVALID, "api.limit_invalid", "value", raw).WithField("limit")
+		}
+		limit = n
+	}
+	cursor = r.URL.Query().Get("cursor")
+	if len(cursor) > 32 || strings.ContainsAny(cursor, " %") {
+		return 0, "", domain.Errorf(domain.EINVALID, "api.cursor_invalid").WithField("cursor")
+	}
+	return limit, cursor, nil
+}
+
+type list struct {
+	Items any     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+func nextOf(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,185 @@
+// Package cli holds thonso's subcommands, one file each.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"thonso/internal/config"
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store"
+
+	_ "time/tzdata" // Asia/Ho_Chi_Minh on a machine without zoneinfo
+)
+
+// env is what every command gets.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	cfg    config.Config
+	cat    *i18n.Catalog
+	// ready, when set, receives the address serve listens on (tests).
+	ready func(addr string)
+}
+
+type command struct {
+	name, usage, summary string
+	run                  func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve [--db DSN] [--addr HOST:PORT] [--demo] [--migrate]", "run the web app and the API", runServe},
+		{"migrate", "migrate [--db DSN]", "bring the database to the current schema", runMigrate},
+		{"demo", "demo [--db DSN] [--reset]", "load the Bảo Thắng demo data set", runDemo},
+		{"import", "import units [--db DSN] [--legal-act TEXT] FILE…", "import official unit lists or a unit-change CSV/XLSX", runImport},
+		{"unit", "unit [--db DSN] CODE[@DATE]", "show a unit as it was on a date (dd/mm/yyyy or YYYY-MM-DD)", runUnit},
+	}
+}
+
+// Options lets tests wire Run (the address serve listens on).
+type Options struct {
+	Ready func(addr string)
+}
+
+// Run runs thonso with args and returns the exit status.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunWith(ctx, args, stdin, stdout, stderr, Options{})
+}
+
+// RunWith is Run with test hooks.
+func RunWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, o Options) int {
+	cat, err := i18n.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "thonso:", err)
+		return 1
+	}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, cfg: config.FromEnv(), cat: cat, ready: o.Ready}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(e, args[1:])
+		if err == nil {
+			return 0
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		e.printErr(err)
+		return 1
+	}
+	fmt.Fprintln(stderr, cat.T(e.cfg.Lang, "cli.unknown_command", map[string]any{"name": args[0]}))
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, `thonso — Thôn Số, software for the smart digital-transformation village model
+
+Usage: thonso COMMAND [flags]
+
+Commands:`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, `
+"thonso COMMAND --help" explains a command's flags.
+
+Environment: THONSO_DB (database, default sqlite:thonso.db), THONSO_ADDR
+(listen address, default 127.0.0.1:8080), THONSO_LANG (vi or en: language
+of messages, default vi).`)
+}
+
+// flags makes a FlagSet whose --help prints the command's usage.
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stdout)
+	for _, c := range commands() {
+		if c.name == name {
+			fs.Usage = func() {
+				fmt.Fprintf(e.stdout, "Usage: thonso %s\n\n%s.\n\nFlags:\n", c.usage, strings.ToUpper(c.summary[:1])+c.summary[1:])
+				fs.PrintDefaults()
+			}
+		}
+	}
+	return fs
+}
+
+// parse parses flags; a bad flag is an EINVALID error with its reason.
+func (e *env) parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(e.stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", err.Error())
+	}
+	return nil
+}
+
+// open opens and checks the database named by --db / THONSO_DB.
+func (e *env) open() (*store.Store, error) {
+	if err := e.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return store.Open(e.ctx, e.cfg.DB)
+}
+
+func (e *env) t(key string, kv ...any) string {
+	args := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return e.cat.T(e.cfg.Lang, key, args)
+}
+
+// printErr prints an error as one translated line (a file's errors one
+// line per row), never a stack trace.
+func (e *env) printErr(err error) {
+	var fe *domain.FileErrors
+	if errors.As(err, &fe) {
+		for i, r := range fe.Rows {
+			if i == 50 {
+				fmt.Fprintf(e.stderr, "… (%d)\n", len(fe.Rows)-50)
+				break
+			}
+			msg := e.cat.T(e.cfg.Lang, r.Err.Key, r.Err.Args)
+			if r.Row > 0 {
+				fmt.Fprintln(e.stderr, e.t("import.row_error", "file", r.File, "row", r.Row, "message", msg))
+			} else {
+				fmt.Fprintln(e.stderr, e.t("import.file_error", "file", r.File, "message", msg))
+			}
+		}
+		fmt.Fprintln(e.stderr, e.t("import.refused", "count", len(fe.Rows)))
+		return
+	}
+	if de, ok := domain.AsError(err); ok && e.cat.Has(de.Key) {
+		fmt.Fprintln(e.stderr, "thonso: "+e.cat.T(e.cfg.Lang, de.Key, de.Args))
+		if near, ok := de.Args["nearest"].([]domain.Date); ok && len(near) > 0 {
+			fmt.Fprintln(e.stderr, e.t("unit.nearest", "dates", near))
+		}
+		return
+	}
+	fmt.Fprintln(e.stderr, "thonso: "+firstLine(err.Error()))
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"thonso/internal/api"
+	"thonso/internal/domain"
+	"thonso/internal/store"
+	"thonso/internal/web"
+)
+
+func runServe(e *env, args []string) error {
+	fs := e.flags("serve")
+	e.cfg.DBFlag(fs)
+	fs.StringVar(&e.cfg.Addr, "addr", e.cfg.Addr, "listen address HOST:PORT; :0 picks a free port (env THONSO_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the Bảo Thắng demo data set when it is not there yet")
+	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	s, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := e.prepareSchema(s, *migrate); err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := e.loadDemo(s); err != nil {
+			return err
+		}
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo})
+	if err != nil {
+		return err
+	}
+	a := &api.API{Store: s, Cat: e.cat, Log: log}
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", err.Error())
+	}
+	srv := &http.Server{Handler: w.Handler(a.Handler()), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	e.println(e.t("cli.listening", "url", "http://"+ln.Addr().String(), "db", s.Where))
+	if e.ready != nil {
+		e.ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-e.ctx.Done():
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}
+	return nil
+}
+
+// prepareSchema migrates an empty database, refuses a newer schema, and
+// migrates an older one only when asked (an operator should back up first).
+func (e *env) prepareSchema(s *store.Store, migrateOlder bool) error {
+	cur, err := s.SchemaVersion(e.ctx)
+	if err != nil {
+		return err
+	}
+	known := s.KnownVersion()
+	switch {
+	case cur > known:
+		return domain.Errorf(domain.EINTERNAL, "db.schema_newer", "have", cur, "known", known, "where", s.Where)
+	case cur == known:
+		return nil
+	case cur > 0 && !migrateOlder:
+		return domain.Errorf(domain.EINTERNAL, "db.schema_older", "have", cur, "known", known, "where", s.Where)
+	}
+	_, err = s.Migrate(e.ctx)
+	return err
+}

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/textvi"
+)
+
+// Page is what every template gets: the language, the translator and the
+// common skeleton (title, as-of date, breadcrumb, demo banner).
+type Page struct {
+	Lang       string
+	Title      string
+	At         domain.Date
+	AtText     string // the date field as typed
+	AtError    string
+	Today      domain.Date
+	Breadcrumb []Crumb
+	Demo       bool
+	CSS        string
+	Path       string // current path and query, for the language switch
+	PathOnly   string // current path, where the date form sends
+	s          *Server
+}
+
+// Crumb is one step of the breadcrumb.
+type Crumb struct {
+	Name, URL string
+}
+
+// T translates a key; kv are placeholder name/value pairs.
+func (p *Page) T(key string, kv ...any) string {
+	var args map[string]any
+	if len(kv) > 0 {
+		args = map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+	}
+	return p.s.Cat.T(p.Lang, key, args)
+}
+
+// Other is the language the footer offers to switch to.
+func (p *Page) Other() string {
+	if p.Lang == "en" {
+		return "vi"
+	}
+	return "en"
+}
+
+// LangURL switches language and comes back to this page.
+func (p *Page) LangURL(lang string) string {
+	return "/lang/" + lang + "?next=" + url.QueryEscape(p.Path)
+}
+
+// UnitURL links to a unit's page as of the page's date.
+func (p *Page) UnitURL(code string) string { return unitURL(code, p.At) }
+
+// UnitURLOn links to a unit's page on a given date.
+func (p *Page) UnitURLOn(code string, d domain.Date) string { return unitURL(code, d) }
+
+func unitURL(code string, d domain.Date) string {
+	if d.IsZero() {
+		return "/units/" + url.PathEscape(code)
+	}
+	return "/units/" + url.PathEscape(code) + "?at=" + d.String()
+}
+
+// Num formats an integer the Vietnamese way.
+func (p *Page) Num(n int) string { return i18n.Int(n) }
+
+func (s *Server) lang(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && (c.Value == "vi" || c.Value == "en") {
+		return c.Value
+	}
+	return i18n.Lang(r.Header.Get("Accept-Language"))
+}
+
+// newPage reads the language and the as-of date (?at=dd/mm/yyyy or ISO;
+// today by default). A bad date leaves today and an error to show.
+func (s *Server) newPage(r *http.Request, title string) *Page {
+	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, Path: r.URL.RequestURI(), PathOnly: r.URL.Path, s: s}
+	p.At = p.Today
+	if raw := strings.TrimSpace(r.URL.Query().Get("at")); raw != "" {
+		d, err := textvi.ParseDate(raw)
+		if err != nil || d.IsZero() {
+			p.AtText = raw
+			p.AtError = s.Cat.Err(p.Lang, err)
+			if err == nil {
+				p.AtError = s.Cat.T(p.Lang, "date.invalid", map[string]any{"value": raw})
+			}
+		} else {
+			p.At = d
+		}
+	}
+	if p.AtText == "" {
+		p.AtText = p.At.VN()
+	}
+	if p.Title == "" {
+		p.Title = p.T("app.name")
+	} else {
+		p.Title = p.T(title)
+	}
+	return p
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		out[base] = t
+	}
+	return out, nil
+}
+
+// render writes a page; the body is built first so a template error
+// becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		panic("no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// setLang remembers the chosen language for a year and goes back.
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	if lang != "vi" && lang != "en" {
+		lang = "vi"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	next := r.URL.Query().Get("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+type errorPage struct {
+	*Page
+	Message string
+	Code    string
+	Nearest []domain.Date
+}
+
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "ui.not_found_title")
+	s.render(w, http.StatusNotFound, "error", errorPage{Page: p, Message: p.T("error.not_found_page")})
+}
+
+// fail shows an error page with the status the error's code maps to.
+func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
+	status := http.StatusInternalServerError
+	switch domain.ErrorCode(err) {
+	case domain.ENOTFOUND:
+		status = http.StatusNotFound
+	case domain.EINVALID:
+		status = http.StatusBadRequest
+	case domain.EFORBIDDEN:
+		status = http.StatusForbidden
+	}
+	if status == http.StatusInternalServerError {
+		s.Log.Error("page", "path", p.Path, "err", err)
+	}
+	ep := errorPage{Page: p, Message: s.Cat.Err(p.Lang, err)}
+	if e, ok := domain.AsError(err); ok {
+		ep.Code, _ = e.Args["code"].(string)
+		ep.Nearest, _ = e.Args["nearest"].([]domain.Date)
+	}
+	p.Title = p.T("ui.not_found_title")
+	s.render(w, status, "error", ep)
+}

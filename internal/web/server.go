@@ -1,0 +1,113 @@
+// Package web serves the HTML pages of Thôn Số: plain forms and
+// server-drawn pages, fast on a cheap phone.
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server holds what the handlers need; built by cli/serve.go.
+type Server struct {
+	Store *store.Store
+	Cat   *i18n.Catalog
+	Log   *slog.Logger
+	// Now is the clock; "today" is its date in Asia/Ho_Chi_Minh.
+	Now func() time.Time
+	// Demo marks every page "Dữ liệu minh hoạ".
+	Demo bool
+
+	pages  map[string]*template.Template
+	static map[string]staticFile // by fingerprinted name
+	css    string                // fingerprinted URL of the stylesheet
+}
+
+type staticFile struct {
+	body []byte
+	ctype string
+}
+
+// New parses the templates once, failing fast on a broken page.
+func New(s *Server) (*Server, error) {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	return s, nil
+}
+
+func (s *Server) loadStatic() error {
+	s.static = map[string]staticFile{}
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := d.Name()
+		ext := name[len(name)-len(".css"):]
+		ctype := "application/octet-stream"
+		if ext == ".css" {
+			ctype = "text/css; charset=utf-8"
+		}
+		fp := name[:len(name)-len(ext)] + "." + hex.EncodeToString(sum[:])[:10] + ext
+		s.static[fp] = staticFile{body: b, ctype: ctype}
+		if name == "app.css" {
+			s.css = "/static/" + fp
+		}
+		return nil
+	})
+}
+
+// today is the civil date now in Vietnam.
+func (s *Server) today() domain.Date { return domain.DateOf(s.Now()) }
+
+// Handler returns the whole HTTP handler with its middleware.
+func (s *Server) Handler(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	if api != nil {
+		mux.Handle("/api/", api)
+	}
+	return s.recoverer(securityHeaders(mux))
+}
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.static[r.PathValue("file")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(f.body)
+}
