@@ -19,7 +19,8 @@ type querier interface {
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return internal("begin", err)
+		// On SQLite, BEGIN IMMEDIATE is where another process's lock shows.
+		return openErr(s.Where, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

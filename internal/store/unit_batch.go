@@ -32,8 +32,9 @@ type batchRun struct {
 	tx   *sql.Tx
 	b    domain.UnitBatch
 	ix   *unitIndex
-	errs domain.FileErrors
-	res  domain.BatchResult
+	errs   domain.FileErrors
+	failed map[domain.Pos]bool
+	res    domain.BatchResult
 	now  any
 }
 
@@ -59,20 +60,38 @@ func (s *Store) applyUnitBatch(ctx context.Context, tx *sql.Tx, b domain.UnitBat
 	if err != nil {
 		return domain.BatchResult{}, err
 	}
-	r := &batchRun{s: s, ctx: ctx, tx: tx, b: b, ix: ix, now: s.now()}
+	r := &batchRun{s: s, ctx: ctx, tx: tx, b: b, ix: ix, now: s.now(), failed: map[domain.Pos]bool{}}
 	steps := []func() error{r.units, r.renames, r.links, r.moves, r.abolish, r.ends, r.checkOverlaps, r.adoptOrphans}
+	// Every step runs even after a row failed, so that one import reports
+	// all its problems; nothing is kept: the caller rolls back.
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return domain.BatchResult{}, err
 		}
-		if len(r.errs.Rows) > 0 {
-			return domain.BatchResult{}, &r.errs
-		}
+	}
+	if len(r.errs.Rows) > 0 {
+		sort.SliceStable(r.errs.Rows, func(i, j int) bool {
+			a, b := r.errs.Rows[i], r.errs.Rows[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			return a.Row < b.Row
+		})
+		return domain.BatchResult{}, &r.errs
 	}
 	return r.res, nil
 }
 
-func (r *batchRun) fail(p domain.Pos, e *domain.Error) { r.errs.Add(p.File, p.Row, e) }
+func (r *batchRun) fail(p domain.Pos, e *domain.Error) {
+	r.errs.Add(p.File, p.Row, e)
+	if p.Row > 0 {
+		r.failed[p] = true
+	}
+}
+
+// skip reports whether an earlier step already failed this row, so that
+// one mistake is reported once, not again by every later step.
+func (r *batchRun) skip(p domain.Pos) bool { return p.Row > 0 && r.failed[p] }
 
 func (r *batchRun) act(a string) string {
 	if a != "" {
@@ -266,6 +285,9 @@ func (r *batchRun) links() error {
 	var rows [][]any
 	ends := map[domain.Date][]int64{}
 	for _, l := range r.b.Links {
+		if r.skip(l.Pos) {
+			continue
+		}
 		if !l.Kind.Valid() {
 			r.fail(l.Pos, domain.Errorf(domain.EINVALID, "unit.link_kind_invalid", "kind", string(l.Kind)))
 			continue
@@ -339,6 +361,9 @@ func (r *batchRun) endUnits(ends map[domain.Date][]int64) error {
 // moves gives units a new parent from a date; identity stays.
 func (r *batchRun) moves() error {
 	for _, m := range r.b.Moves {
+		if r.skip(m.Pos) {
+			continue
+		}
 		u := r.ix.at(m.Code, m.Level, m.Effective)
 		if u == nil {
 			r.fail(m.Pos, domain.Errorf(domain.EINVALID, "unit.not_found_on", "code", m.Code, "date", m.Effective).WithField("code"))
@@ -401,6 +426,9 @@ func (s *Store) addEvent(ctx context.Context, q querier, unitID int64, kind doma
 func (r *batchRun) ends() error {
 	ends := map[domain.Date][]int64{}
 	for _, e := range r.b.Ends {
+		if r.skip(e.Pos) {
+			continue
+		}
 		eve := e.Effective.AddDays(-1)
 		u := r.ix.at(e.Code, e.Level, eve)
 		if u == nil {
@@ -452,6 +480,9 @@ func (r *batchRun) ends() error {
 // renames gives units a new name from a date on.
 func (r *batchRun) renames() error {
 	for _, rn := range r.b.Renames {
+		if r.skip(rn.Pos) {
+			continue
+		}
 		name := textvi.Normalize(rn.Name)
 		if name == "" {
 			r.fail(rn.Pos, domain.Errorf(domain.EINVALID, "unit.name_missing", "code", rn.Code).WithField("name"))
