@@ -51,6 +51,7 @@ func TestUnitBrowserInChromium(t *testing.T) {
 	b.wantAttr("html", "lang", "en")
 	b.wantText("label[for=at]", "View as of")
 	b.wantText("#results", "Xã Gia Phú") // the switch comes back to the same search
+	b.screenshot("02b-search-gia-phu-en")
 	b.open("/", http.StatusOK)
 	b.wantAttr("html", "lang", "en")
 	b.wantText("label[for=at]", "View as of")
@@ -67,6 +68,7 @@ func TestUnitBrowserInChromium(t *testing.T) {
 	b.wantText("#error", "Không tìm thấy", "01/07/2025")
 	b.wantText("#nearest", "30/06/2025")
 	b.wantAbsent("#unit-name")
+	b.screenshot("03-bao-thang-2025-07-01-not-found")
 	// The nearest date is a link back to the district as it last was.
 	b.submit("#nearest a", http.StatusOK)
 	b.wantExact("#unit-name", "Huyện Bảo Thắng")
@@ -82,7 +84,7 @@ func TestUnitBrowserInChromium(t *testing.T) {
 	b.wantNoText("nav.crumbs", "Huyện Bảo Thắng")
 	b.wantText("#children", "Thôn Đông Căm", "Thôn Bầu 1")
 	b.wantValue("#at", "01/07/2025")
-	b.screenshot("03-gia-phu-2025-07-01")
+	b.screenshot("04-gia-phu-2025-07-01")
 
 	// The page fits a 360 px phone: no horizontal scroll.
 	b.noHorizontalScroll(360, 740)
@@ -215,6 +217,11 @@ func newBrowser(t *testing.T, path, base string) *browser {
 	}); err != nil {
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
+	// Headless chromium keeps its window at least 500 px wide whatever
+	// --window-size says, so the phone viewport is emulated.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatalf("emulate a 390×844 viewport: %v", err)
+	}
 	return &browser{t: t, ctx: ctx, base: base, shots: os.Getenv("THONSO_SCREENSHOTS")}
 }
 
@@ -245,15 +252,20 @@ func (b *browser) submit(sel string, wantStatus int) {
 	b.checkResponse("click "+sel, resp, err, wantStatus)
 }
 
-// setField replaces the value of an input the way a user types it.
+// setField empties an input and types value into it, key by key.
+//
+// The field is emptied with JavaScript: chromedp v0.23.0's SetValue(sel, "")
+// fails ("could not set value"), because cdproto drops the empty-string
+// argument (omitempty on a jsonv2.Value) and the page receives undefined.
 func (b *browser) setField(sel, value string) {
 	b.t.Helper()
 	ctx, cancel := b.step()
 	defer cancel()
-	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS(sel), ""),
-		chromedp.SendKeys(chromedp.CSS(sel), value),
-	); err != nil {
+	clear := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = ""; return e.value === ""; })()`, sel)
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](clear)); err != nil || !ok {
+		b.t.Fatalf("empty the field %s: want an empty input, got ok=%v err=%v\n%s", sel, ok, err, b.snippet())
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
 		b.t.Fatalf("type %q into %s: %v\n%s", value, sel, err, b.snippet())
 	}
 }

@@ -63,7 +63,7 @@ func (s *Store) insertMany(ctx context.Context, q querier, table string, cols []
 					b.WriteString(", ")
 				}
 				args = append(args, row[j])
-				fmt.Fprintf(&b, "$%d", len(args))
+				b.WriteString(s.dialect.param(len(args)))
 			}
 			b.WriteByte(')')
 		}

@@ -346,9 +346,9 @@ func (r *batchRun) endUnits(ends map[domain.Date][]int64) error {
 			ph := make([]string, len(part))
 			for i, id := range part {
 				args = append(args, id)
-				ph[i] = "$" + itoa(i+2)
+				ph[i] = r.s.dialect.param(i + 2)
 			}
-			q := "UPDATE units SET valid_to = $1 WHERE valid_to IS NULL AND id IN (" + strings.Join(ph, ",") + ")"
+			q := "UPDATE units SET valid_to = " + r.s.dialect.param(1) + " WHERE valid_to IS NULL AND id IN (" + strings.Join(ph, ",") + ")"
 			if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 				return internal("end units", err)
 			}

@@ -53,7 +53,7 @@ func (s *Store) loadIndex(ctx context.Context, q querier, villageCodes []string)
 		ph := make([]string, len(part))
 		args := make([]any, len(part))
 		for i, c := range part {
-			ph[i] = "$" + itoa(i+1)
+			ph[i] = s.dialect.param(i + 1)
 			args[i] = c
 		}
 		if err := scan("SELECT id, code, level, valid_from, valid_to FROM units WHERE level = 'village' AND code IN ("+strings.Join(ph, ",")+")", args...); err != nil {
