@@ -158,7 +158,9 @@ func (e *env) printErr(err error) {
 				break
 			}
 			msg := e.cat.T(e.cfg.Lang, r.Err.Key, r.Err.Args)
-			if r.Row > 0 {
+			if r.Row > 0 && strings.HasSuffix(r.File, ".json") {
+				fmt.Fprintln(e.stderr, e.t("import.item_error", "file", r.File, "row", r.Row, "message", msg))
+			} else if r.Row > 0 {
 				fmt.Fprintln(e.stderr, e.t("import.row_error", "file", r.File, "row", r.Row, "message", msg))
 			} else {
 				fmt.Fprintln(e.stderr, e.t("import.file_error", "file", r.File, "message", msg))

@@ -33,7 +33,11 @@ func runServe(e *env, args []string) error {
 	}
 	if *withDemo {
 		if err := e.loadDemo(s); err != nil {
-			return err
+			if domain.ErrorCode(err) != domain.ECONFLICT {
+				return err
+			}
+			// An older demo: say so and serve what is there.
+			e.printErr(err)
 		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

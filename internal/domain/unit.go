@@ -34,9 +34,16 @@ func (l Level) Valid() bool { return l.Rank() > 0 }
 // national statistics office assigns them: 2 digits a province, 3 a
 // district, 5 a commune. System village codes start with "T".
 func LevelOfCode(code string) Level {
+	if strings.HasPrefix(code, "T") {
+		if len(code) >= 2 && digits(code[1:]) {
+			return LevelVillage
+		}
+		return ""
+	}
+	if !digits(code) {
+		return ""
+	}
 	switch {
-	case strings.HasPrefix(code, "T"):
-		return LevelVillage
 	case len(code) == 2:
 		return LevelProvince
 	case len(code) == 3:
@@ -169,4 +176,13 @@ func SplitTypeWord(name string) (typeWord, rest string) {
 		}
 	}
 	return "", name
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

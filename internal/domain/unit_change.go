@@ -96,6 +96,8 @@ type BatchResult struct {
 	EventsAdded  int
 	UnitsSkipped int
 	LinksSkipped int
+	// ActsFilled counts existing links whose missing legal act was added.
+	ActsFilled int
 	// Review lists units whose children could not be moved automatically
 	// (a partial merge): an officer must place them.
 	Review []string
@@ -103,7 +105,7 @@ type BatchResult struct {
 
 // Changed reports whether anything was written.
 func (r BatchResult) Changed() bool {
-	return r.UnitsAdded+r.UnitsEnded+r.LinksAdded+r.MovesAdded+r.EventsAdded > 0
+	return r.UnitsAdded+r.UnitsEnded+r.LinksAdded+r.MovesAdded+r.EventsAdded+r.ActsFilled > 0
 }
 
 // NewRename gives a unit a new name from a date on; its code, identity and

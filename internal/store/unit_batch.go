@@ -268,20 +268,23 @@ func (r *batchRun) assignVillageCodes(todo []pendingUnit) error {
 // links records "old became new" and ends each old unit the day before.
 func (r *batchRun) links() error {
 	type key struct{ from, to int64 }
-	have := map[key]bool{}
-	rs, err := r.tx.QueryContext(r.ctx, "SELECT from_id, to_id FROM unit_links")
+	have := map[key]string{} // existing links and their legal act
+	rs, err := r.tx.QueryContext(r.ctx, "SELECT from_id, to_id, legal_act FROM unit_links")
 	if err != nil {
 		return internal("load links", err)
 	}
 	for rs.Next() {
 		var k key
-		if err := rs.Scan(&k.from, &k.to); err != nil {
+		var act string
+		if err := rs.Scan(&k.from, &k.to, &act); err != nil {
 			rs.Close()
 			return internal("load links", err)
 		}
-		have[k] = true
+		have[k] = act
 	}
 	rs.Close()
+	var fill []key
+	var fillActs []string
 	var rows [][]any
 	ends := map[domain.Date][]int64{}
 	for _, l := range r.b.Links {
@@ -316,11 +319,19 @@ func (r *batchRun) links() error {
 			continue
 		}
 		k := key{from.id, to.id}
-		if have[k] {
-			r.res.LinksSkipped++
+		if old, ok := have[k]; ok {
+			// An existing link is never rewritten; only a missing legal
+			// act is filled in, which adds and overwrites nothing.
+			if act := r.act(l.LegalAct); old == "" && act != "" {
+				fill = append(fill, k)
+				fillActs = append(fillActs, act)
+				have[k] = act
+			} else {
+				r.res.LinksSkipped++
+			}
 			continue
 		}
-		have[k] = true
+		have[k] = r.act(l.LegalAct)
 		rows = append(rows, []any{from.id, to.id, string(l.Kind), l.Effective, r.act(l.LegalAct), r.now})
 		if from.to.IsZero() {
 			from.to = eve
@@ -334,6 +345,12 @@ func (r *batchRun) links() error {
 		return err
 	}
 	r.res.LinksAdded += len(rows)
+	for i, k := range fill {
+		if _, err := r.tx.ExecContext(r.ctx, "UPDATE unit_links SET legal_act = $1 WHERE from_id = $2 AND to_id = $3 AND legal_act = ''", fillActs[i], k.from, k.to); err != nil {
+			return internal("fill legal act", err)
+		}
+	}
+	r.res.ActsFilled += len(fill)
 	return r.endUnits(ends)
 }
 
@@ -681,6 +698,7 @@ func (s *Store) ApplyUnitBatches(ctx context.Context, bs []domain.UnitBatch) (do
 			total.EventsAdded += r.EventsAdded
 			total.UnitsSkipped += r.UnitsSkipped
 			total.LinksSkipped += r.LinksSkipped
+			total.ActsFilled += r.ActsFilled
 			total.Review = append(total.Review, r.Review...)
 		}
 		return nil

@@ -134,3 +134,43 @@ func testNationalImport(t *testing.T, open Opener) {
 		t.Fatalf("re-import wrote %v → %v", before, after)
 	}
 }
+
+// testDemoAfterNational loads the national lists first, then the demo: the
+// demo adds its villages and the legal acts the lists lacked, and creates
+// no second Bảo Thắng.
+func testDemoAfterNational(t *testing.T, open Opener) {
+	s := open(t)
+	for _, b := range MustNationalBatches(t) {
+		if _, err := s.ApplyUnitBatch(Ctx(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := TableCounts(t, s)
+	MustDemo(t, s)
+	after := TableCounts(t, s)
+	if after["units"] != before["units"]+24 {
+		t.Fatalf("units %d → %d, want only the 24 villages added", before["units"], after["units"])
+	}
+	if after["unit_links"] != before["unit_links"] {
+		t.Fatalf("links %d → %d", before["unit_links"], after["unit_links"])
+	}
+	gp := MustUnit(t, s, "02923", today)
+	kids, _ := s.Children(Ctx(), gp.ID, today)
+	if !contains(names(kids), "Thôn Đông Căm") || !contains(names(kids), "Thôn Bầu 1") {
+		t.Fatalf("new Gia Phú villages %v", names(kids))
+	}
+	pred, _ := s.Predecessors(Ctx(), gp.ID)
+	for _, p := range pred {
+		want := "Nghị quyết 1673/NQ-UBTVQH15"
+		if p.Code == "02659" {
+			want = "" // Thống Nhất is not in the demo
+		}
+		if p.LegalAct != want {
+			t.Errorf("%s legal act %q, want %q", p.Name, p.LegalAct, want)
+		}
+	}
+	bt := MustUnit(t, s, "086", oct2024)
+	if ev, _ := s.Events(Ctx(), bt.ID); len(ev) != 1 {
+		t.Fatalf("Bảo Thắng dissolved %d times", len(ev))
+	}
+}

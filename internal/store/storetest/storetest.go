@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"RenameAndMove", testRenameAndMove},
 		{"Dissolve", testDissolve},
 		{"NationalImport", testNationalImport},
+		{"DemoAfterNational", testDemoAfterNational},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
