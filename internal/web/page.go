@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -78,10 +79,12 @@ func unitURL(code string, d domain.Date) string {
 func (p *Page) Num(n int) string { return i18n.Int(n) }
 
 func (s *Server) lang(r *http.Request) string {
-	if c, err := r.Cookie("lang"); err == nil && (c.Value == "vi" || c.Value == "en") {
-		return c.Value
+	// Vietnamese first: English only when chosen (and then remembered),
+	// whatever language the phone's browser asks for.
+	if c, err := r.Cookie("lang"); err == nil && c.Value == "en" {
+		return "en"
 	}
-	return i18n.Lang(r.Header.Get("Accept-Language"))
+	return "vi"
 }
 
 // newPage reads the language and the as-of date (?at=dd/mm/yyyy or ISO;
@@ -169,6 +172,7 @@ type errorPage struct {
 	Message string
 	Code    string
 	Nearest []domain.Date
+	Became  []domain.LinkedUnit
 }
 
 func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
@@ -194,7 +198,35 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 	if e, ok := domain.AsError(err); ok {
 		ep.Code, _ = e.Args["code"].(string)
 		ep.Nearest, _ = e.Args["nearest"].([]domain.Date)
+		if at, ok := e.Args["date"].(domain.Date); ok && len(ep.Nearest) > 0 {
+			ep.Became = s.became(p, ep.Code, at)
+		}
 	}
 	p.Title = p.T("ui.not_found_title")
 	s.render(w, status, "error", ep)
+}
+
+// became lists what the units that carried code before at had become on
+// at: Huyện Bảo Thắng on 01/07/2025 → Tỉnh Lào Cai (its duties).
+func (s *Server) became(p *Page, code string, at domain.Date) []domain.LinkedUnit {
+	ctx := context.Background()
+	vs, err := s.Store.CodeValidities(ctx, code)
+	if err != nil {
+		return nil
+	}
+	var out []domain.LinkedUnit
+	for _, v := range vs {
+		if v.ValidTo.IsZero() || !v.ValidTo.Before(at) {
+			continue
+		}
+		u, err := s.Store.UnitAt(ctx, code, v.ValidTo)
+		if err != nil {
+			continue
+		}
+		heirs, err := s.Store.SuccessorsOn(ctx, u.ID, at)
+		if err == nil {
+			out = append(out, heirs...)
+		}
+	}
+	return out
 }

@@ -68,7 +68,7 @@ func TestPages(t *testing.T) {
 		{"search without accents", "/units?q=gia+phu&at=2026-10-31", 200, []string{"Xã Gia Phú", "Tỉnh Lào Cai"}, []string{"Huyện Bảo Thắng"}},
 		{"search nothing", "/units?q=khong+co+dau", 200, []string{"Không có đơn vị nào khớp"}, nil},
 		{"district 2024", "/units/086?at=31/10/2024", 200, []string{"Huyện Bảo Thắng", "Xã Xuân Giao", "Đơn vị trực thuộc (14)", "giải thể, chuyển giao nhiệm vụ", "Luật Tổ chức chính quyền địa phương"}, nil},
-		{"district gone", "/units/086?at=01/07/2025", 404, []string{"Không tìm thấy đơn vị có mã 086 vào ngày 01/07/2025.", `href="/units/086?at=2025-06-30"`}, nil},
+		{"district gone", "/units/086?at=01/07/2025", 404, []string{"Không tìm thấy đơn vị có mã 086 vào ngày 01/07/2025.", `href="/units/086?at=2025-06-30"`, "Đơn vị mang mã này đã trở thành", `href="/units/15?at=2025-07-01"`}, nil},
 		{"new Gia Phú", "/units/02923?at=2025-07-01", 200, []string{"Thôn Đông Căm", "Thôn Bầu 1", "Hình thành từ", "Xã Xuân Giao", "Nghị quyết 1673/NQ-UBTVQH15", "Tỉnh Lào Cai"}, []string{"Huyện Bảo Thắng"}},
 		{"old Xuân Giao names heir", "/units/02932?at=2024-10-31", 200, []string{"Đơn vị kế thừa vào ngày 31/10/2026", `href="/units/02923?at=2026-10-31"`}, nil},
 		{"village", "/units/T000001?at=2024-10-31", 200, []string{"Thôn Đông Căm", "Thôn CĐS thông minh từ 16/10/2023", "/v/dong-cam", "Mã hệ thống"}, nil},
@@ -122,14 +122,14 @@ func TestLanguageRemembered(t *testing.T) {
 	if !strings.Contains(body, "Tỉnh, thành phố") {
 		t.Fatal("back to Vietnamese failed")
 	}
-	// Accept-Language picks English for a first visit.
+	// A browser set to English still gets Vietnamese until English is chosen.
 	req, _ := http.NewRequest("GET", srv.URL+"/", nil)
 	req.Header.Set("Accept-Language", "en-GB")
 	res, _ := http.DefaultClient.Do(req)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(b), `lang="en"`) {
-		t.Fatal("Accept-Language ignored")
+	if !strings.Contains(string(b), `lang="vi"`) {
+		t.Fatal("web pages must be Vietnamese first")
 	}
 }
 
