@@ -2,6 +2,7 @@ package cli
 
 import (
 	"thonso/internal/demo"
+	"thonso/internal/domain"
 	"thonso/internal/store"
 )
 
@@ -21,7 +22,7 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 	if *reset {
-		if err := s.Reset(e.ctx); err != nil {
+		if err := s.Reset(e.ctx, domain.CLIActor()); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,8 @@ import (
 
 // tables lists every table a backup or a count may name.
 var tables = map[string]bool{"units": true, "unit_names": true, "unit_parents": true, "unit_links": true,
-	"unit_events": true, "unit_slugs": true, "counters": true, "enrolments": true, "meta": true}
+	"unit_events": true, "unit_slugs": true, "counters": true, "enrolments": true, "meta": true,
+	"users": true, "grants": true, "sessions": true, "api_tokens": true, "login_failures": true, "audit_log": true}
 
 // CountRows counts the rows of one of our tables.
 func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
@@ -17,5 +18,26 @@ func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
 	}
 	var n int
 	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+	return n, internal("count", err)
+}
+
+// Exec runs one statement; for tests that must show what the database refuses.
+func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
+	_, err := s.w.ExecContext(ctx, q, args...)
+	return err
+}
+
+// CountWhere counts rows of table whose column equals value.
+func (s *Store) CountWhere(ctx context.Context, table, column string, value any) (int, error) {
+	if !tables[table] {
+		return 0, domain.Errorf(domain.EINVALID, "db.table_unknown", "table", table)
+	}
+	for _, r := range column {
+		if !(r >= 'a' && r <= 'z' || r == '_') {
+			return 0, domain.Errorf(domain.EINVALID, "db.table_unknown", "table", column)
+		}
+	}
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+table+" WHERE "+column+" = $1", value).Scan(&n)
 	return n, internal("count", err)
 }

@@ -3,20 +3,23 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"thonso/internal/domain"
 )
 
 // resetOrder deletes children before parents.
-var resetOrder = []string{"enrolments", "unit_events", "unit_links", "unit_slugs", "unit_parents", "unit_names", "units", "counters", "meta"}
+// The audit trail is append-only and survives a reset.
+var resetOrder = []string{"sessions", "api_tokens", "login_failures", "grants", "users", "enrolments", "unit_events", "unit_links", "unit_slugs", "unit_parents", "unit_names", "units", "counters", "meta"}
 
 // Reset deletes every row of every table (thonso demo --reset), in one
 // transaction; the schema stays.
-func (s *Store) Reset(ctx context.Context) error {
+func (s *Store) Reset(ctx context.Context, a *domain.Actor) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range resetOrder {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return internal("reset "+t, err)
 			}
 		}
-		return nil
+		return s.audit(ctx, tx, a, AuditEntry{Action: "reset", Entity: "database"})
 	})
 }

@@ -29,6 +29,9 @@ func Run(t *testing.T, open Opener) {
 		{"Dissolve", testDissolve},
 		{"NationalImport", testNationalImport},
 		{"DemoAfterNational", testDemoAfterNational},
+		{"GrantsAndScope", testGrantsAndScope},
+		{"SessionsTokensThrottle", testSessionsTokensThrottle},
+		{"AuditAppendOnly", testAuditAppendOnly},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
