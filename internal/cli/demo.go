@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"thonso/internal/demo"
 	"thonso/internal/domain"
 	"thonso/internal/store"
@@ -39,6 +40,14 @@ func (e *env) loadDemo(s *store.Store) error {
 		e.println(e.t("cli.demo_loaded", "version", demo.Version, "villages", res.Villages, "enrolled", res.Enrolled))
 	} else {
 		e.println(e.t("cli.demo_present", "version", demo.Version))
+	}
+	e.println(e.t("cli.demo_users", "password", demo.Password))
+	for _, u := range demo.Users {
+		where := u.UnitCode
+		if u.Village != "" {
+			where = u.Village
+		}
+		e.println(fmt.Sprintf("  %-18s %-22s %s", u.Login, e.t("role."+string(u.Role)), where))
 	}
 	return nil
 }

@@ -41,6 +41,8 @@ func commands() []command {
 		{"demo", "demo [--db DSN] [--reset]", "load the Bảo Thắng demo data set", runDemo},
 		{"import", "import units [--db DSN] [--legal-act TEXT] FILE…", "import official unit lists or a unit-change CSV/XLSX", runImport},
 		{"unit", "unit [--db DSN] CODE[@DATE]", "show a unit as it was on a date (dd/mm/yyyy or YYYY-MM-DD)", runUnit},
+		{"user", "user add [--db DSN] --login L [--phone P] --name NAME --role ROLE [--unit CODE[@DATE]] [--password-stdin]", "create an account with a role over a unit's subtree", runUser},
+		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
 	}
 }
 

@@ -62,6 +62,9 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	if _, err := s.WithClock(at(Reorg)).ApplyUnitBatch(ctx, reorg); err != nil {
 		return Result{}, fmt.Errorf("demo reorganisation: %w", err)
 	}
+	if err := loadUsers(ctx, s); err != nil {
+		return Result{}, fmt.Errorf("demo users: %w", err)
+	}
 	return res, s.SetMeta(ctx, "demo_version", Version)
 }
 

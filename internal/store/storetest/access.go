@@ -51,9 +51,9 @@ func testGrantsAndScope(t *testing.T, open Opener) {
 	dc := village(t, s, "Thôn Đông Căm", today)
 	bau := village(t, s, "Thôn Bầu 1", today)
 
-	officer := MustUser(t, s, "canbo.giaphu", domain.RoleOfficer, newGP.ID)
-	oldOfficer := MustUser(t, s, "canbo.cu", domain.RoleOfficer, oldGP.ID)
-	leader := MustUser(t, s, "totruong.dongcam", domain.RoleTeamLeader, dc.ID)
+	officer := MustUser(t, s, "cb.giaphu", domain.RoleOfficer, newGP.ID)
+	oldOfficer := MustUser(t, s, "cb.cu", domain.RoleOfficer, oldGP.ID)
+	leader := MustUser(t, s, "tt.dongcam", domain.RoleTeamLeader, dc.ID)
 
 	a := mustActor(t, s, officer)
 	if !a.Can(domain.PermAssessmentVerify) || a.Can(domain.PermAssessmentApprove) {
@@ -79,7 +79,7 @@ func testGrantsAndScope(t *testing.T, open Opener) {
 	}
 	// Listed for review on the successor's page, for those who manage it.
 	rev, err := s.GrantsToReview(Ctx(), a, newGP.ID)
-	if err != nil || len(rev) != 1 || rev[0].User.Login != "canbo.cu" || rev[0].Unit.Name != "Xã Gia Phú" || rev[0].Ended != jun2025 {
+	if err != nil || len(rev) != 1 || rev[0].User.Login != "cb.cu" || rev[0].Unit.Name != "Xã Gia Phú" || rev[0].Ended != jun2025 {
 		t.Fatalf("review: %+v %v", rev, err)
 	}
 	la := mustActor(t, s, leader)
@@ -95,15 +95,15 @@ func testGrantsAndScope(t *testing.T, open Opener) {
 
 	// Users: the officer manages the leader (in scope), not others.
 	us, err := s.ListUsers(Ctx(), a.Scope(domain.PermUserManage), 0)
-	if err != nil || len(us) != 2 {
+	if err != nil || len(us) != 2+3 { // and the demo's officer, leader and member
 		t.Fatalf("officer sees %d users: %v", len(us), err)
 	}
-	other := MustUser(t, s, "canbo.phonghai", domain.RoleOfficer, phongHai.ID)
+	other := MustUser(t, s, "cb.phonghai", domain.RoleOfficer, phongHai.ID)
 	if _, err := s.ManagedUser(Ctx(), a, other.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("out-of-scope user: %v", err)
 	}
 	// Nobody grants more than they hold, or outside their scope.
-	newbie := MustUser(t, s, "thanhvien.moi", domain.RoleMember, dc.ID)
+	newbie := MustUser(t, s, "tv.moi", domain.RoleMember, dc.ID)
 	if err := s.AddGrant(Ctx(), la, newbie.ID, domain.RoleOfficer, dc.ID); domain.ErrorCode(err) != domain.ENOTFOUND && domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Fatalf("leader granted officer: %v", err)
 	}
@@ -137,7 +137,7 @@ func testGrantsAndScope(t *testing.T, open Opener) {
 		t.Fatalf("after revoke %+v", gs)
 	}
 	// Logins and phones are unique; a duplicate is ECONFLICT.
-	_, err = s.CreateUser(Ctx(), domain.CLIActor(), store.NewUser{Login: "CANBO.GIAPHU", Name: "X", PasswordHash: "x"}, domain.RoleViewer, lc.ID)
+	_, err = s.CreateUser(Ctx(), domain.CLIActor(), store.NewUser{Login: "CB.GIAPHU", Name: "X", PasswordHash: "x"}, domain.RoleViewer, lc.ID)
 	if domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("duplicate login: %v", err)
 	}
@@ -149,7 +149,7 @@ func testSessionsTokensThrottle(t *testing.T, open Opener) {
 	clock := time.Date(2026, 10, 1, 1, 0, 0, 0, time.UTC)
 	s = s.WithClock(func() time.Time { return clock })
 	gp := MustUnit(t, s, "02923", today)
-	u := MustUser(t, s, "canbo", domain.RoleOfficer, gp.ID)
+	u := MustUser(t, s, "cb.one", domain.RoleOfficer, gp.ID)
 	a := mustActor(t, s, u)
 
 	secret, err := s.CreateSession(Ctx(), a, "test")
@@ -212,20 +212,20 @@ func testSessionsTokensThrottle(t *testing.T, open Opener) {
 
 	// Throttle: the 5th failure in 15 minutes locks the account 15 minutes.
 	for i := 0; i < 4; i++ {
-		s.RecordLoginFailure(Ctx(), "canbo", "10.0.0.1")
+		s.RecordLoginFailure(Ctx(), "cb.one", "10.0.0.1")
 		clock = clock.Add(time.Minute)
 	}
-	if until, _ := s.LoginLockedUntil(Ctx(), "canbo", "10.0.0.1"); !until.IsZero() {
+	if until, _ := s.LoginLockedUntil(Ctx(), "cb.one", "10.0.0.1"); !until.IsZero() {
 		t.Fatal("locked after 4 failures")
 	}
-	s.RecordLoginFailure(Ctx(), "CanBo", "10.0.0.2")
+	s.RecordLoginFailure(Ctx(), "CB.ONE", "10.0.0.2")
 	fifth := clock
-	until, _ := s.LoginLockedUntil(Ctx(), "canbo", "10.0.0.9")
+	until, _ := s.LoginLockedUntil(Ctx(), "cb.one", "10.0.0.9")
 	if !until.Equal(fifth.Add(15 * time.Minute)) {
 		t.Fatalf("locked until %v, want %v", until, fifth.Add(15*time.Minute))
 	}
 	clock = fifth.Add(15*time.Minute + time.Second)
-	if until, _ := s.LoginLockedUntil(Ctx(), "canbo", "10.0.0.9"); !until.IsZero() {
+	if until, _ := s.LoginLockedUntil(Ctx(), "cb.one", "10.0.0.9"); !until.IsZero() {
 		t.Fatalf("still locked at %v: %v", clock, until)
 	}
 }
@@ -235,7 +235,7 @@ func testAuditAppendOnly(t *testing.T, open Opener) {
 	MustDemo(t, s)
 	gp := MustUnit(t, s, "02923", today)
 	dc := village(t, s, "Thôn Đông Căm", today)
-	u := MustUser(t, s, "canbo", domain.RoleOfficer, gp.ID)
+	u := MustUser(t, s, "cb.one", domain.RoleOfficer, gp.ID)
 	a := mustActor(t, s, u)
 	if err := s.Audit(Ctx(), a, store.AuditEntry{Action: "reveal", Entity: "resident", EntityID: "7", UnitID: dc.ID, Purpose: "support"}); err != nil {
 		t.Fatal(err)
@@ -266,11 +266,11 @@ func testAuditAppendOnly(t *testing.T, open Opener) {
 	}
 	// Scope: the officer sees the reveal under Đông Căm, another does not.
 	mine, _, _ := s.AuditEntries(Ctx(), a.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident"})
-	if len(mine) != 1 || mine[0].Purpose != "support" || mine[0].Login != "canbo" {
+	if len(mine) != 1 || mine[0].Purpose != "support" || mine[0].Login != "cb.one" {
 		t.Fatalf("officer audit %+v", mine)
 	}
 	ph := MustUnit(t, s, "02902", today)
-	o := mustActor(t, s, MustUser(t, s, "canbo2", domain.RoleOfficer, ph.ID))
+	o := mustActor(t, s, MustUser(t, s, "cb.two", domain.RoleOfficer, ph.ID))
 	if theirs, _, _ := s.AuditEntries(Ctx(), o.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident"}); len(theirs) != 0 {
 		t.Fatal("audit leaked across scopes")
 	}
