@@ -43,10 +43,11 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/units/{code}", a.unitGet)
 	mux.HandleFunc("GET /api/v1/units", a.unitList)
 	mux.HandleFunc("GET /api/v1/villages", a.villageList)
+	mux.HandleFunc("GET /api/v1/me", a.authed(a.me))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
 	})
-	return mux
+	return a.withToken(mux)
 }
 
 // statusOf maps error codes to HTTP statuses (CONVENTIONS.md).

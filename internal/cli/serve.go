@@ -19,8 +19,13 @@ func runServe(e *env, args []string) error {
 	e.cfg.DBFlag(fs)
 	fs.StringVar(&e.cfg.Addr, "addr", e.cfg.Addr, "listen address HOST:PORT; :0 picks a free port (env THONSO_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the Bảo Thắng demo data set when it is not there yet")
+	fs.StringVar(&e.cfg.TrustedProxies, "trusted-proxy", e.cfg.TrustedProxies, "reverse proxies allowed to set X-Forwarded-For: IPs or CIDRs, comma-separated (env THONSO_TRUSTED_PROXIES)")
 	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
 	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	proxies, err := e.cfg.Proxies()
+	if err != nil {
 		return err
 	}
 	s, err := e.open()
@@ -41,7 +46,7 @@ func runServe(e *env, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo})
+	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

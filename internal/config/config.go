@@ -4,6 +4,7 @@ package config
 
 import (
 	"flag"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -18,6 +19,8 @@ type Config struct {
 	DB   string // sqlite:PATH or postgres://…
 	Addr string // where serve listens
 	Lang string // language of command-line messages: vi or en
+	// TrustedProxies may set X-Forwarded-For (comma-separated IPs or CIDRs).
+	TrustedProxies string
 }
 
 // FromEnv returns the defaults overridden by THONSO_DB, THONSO_ADDR and THONSO_LANG.
@@ -29,6 +32,7 @@ func FromEnv() Config {
 	if v := os.Getenv("THONSO_ADDR"); v != "" {
 		c.Addr = v
 	}
+	c.TrustedProxies = os.Getenv("THONSO_TRUSTED_PROXIES")
 	if v := os.Getenv("THONSO_LANG"); strings.HasPrefix(v, "en") {
 		c.Lang = "en"
 	}
@@ -46,4 +50,29 @@ func (c Config) Validate() error {
 		return domain.Errorf(domain.EINVALID, "db.dsn_unknown", "dsn", c.DB)
 	}
 	return nil
+}
+
+// Proxies parses TrustedProxies.
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--trusted-proxy "+part)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--trusted-proxy "+part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

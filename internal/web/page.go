@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"time"
 	"context"
 	"fmt"
 	"html/template"
@@ -29,6 +30,8 @@ type Page struct {
 	CSS        string
 	Path       string // current path and query, for the language switch
 	PathOnly   string // current path, where the date form sends
+	Actor      *domain.Actor
+	CSRF       string
 	s          *Server
 }
 
@@ -89,8 +92,9 @@ func (s *Server) lang(r *http.Request) string {
 
 // newPage reads the language and the as-of date (?at=dd/mm/yyyy or ISO;
 // today by default). A bad date leaves today and an error to show.
-func (s *Server) newPage(r *http.Request, title string) *Page {
-	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, Path: r.URL.RequestURI(), PathOnly: r.URL.Path, s: s}
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) *Page {
+	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, Path: r.URL.RequestURI(), PathOnly: r.URL.Path,
+		Actor: actorOf(r), CSRF: s.csrfToken(w, r), s: s}
 	p.At = p.Today
 	if raw := strings.TrimSpace(r.URL.Query().Get("at")); raw != "" {
 		d, err := textvi.ParseDate(raw)
@@ -126,7 +130,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if base == "layout" {
 			continue
 		}
-		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
 		}
@@ -160,11 +164,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		lang = "vi"
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
 type errorPage struct {
@@ -176,7 +176,7 @@ type errorPage struct {
 }
 
 func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "ui.not_found_title")
+	p := s.newPage(w, r, "ui.not_found_title")
 	s.render(w, http.StatusNotFound, "error", errorPage{Page: p, Message: p.T("error.not_found_page")})
 }
 
@@ -190,6 +190,8 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 		status = http.StatusBadRequest
 	case domain.EFORBIDDEN:
 		status = http.StatusForbidden
+	case domain.ECONFLICT:
+		status = http.StatusConflict
 	}
 	if status == http.StatusInternalServerError {
 		s.Log.Error("page", "path", p.Path, "err", err)
@@ -203,6 +205,9 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 		}
 	}
 	p.Title = p.T("ui.not_found_title")
+	if status != http.StatusNotFound {
+		p.Title = p.T("ui.error_title")
+	}
 	s.render(w, status, "error", ep)
 }
 
@@ -230,3 +235,26 @@ func (s *Server) became(p *Page, code string, at domain.Date) []domain.LinkedUni
 	}
 	return out
 }
+
+// funcs are the few helpers templates need beyond Page's methods.
+var funcs = template.FuncMap{
+	"list":   func(xs ...string) []string { return xs },
+	"deref":  func(t *time.Time) time.Time { return *t },
+	"fieldOf": func(f formPage, name, label, typ string) formField {
+		return formField{Name: name, Label: f.T(label), Type: typ, Value: f.formValue(name), Error: f.formError(name)}
+	},
+}
+
+// formPage is a page with a form: its values and its errors by field.
+type formPage interface {
+	T(key string, kv ...any) string
+	formValue(name string) string
+	formError(name string) string
+}
+
+type formField struct {
+	Name, Label, Type, Value, Error string
+}
+
+// DateOf is the civil date of an instant, dd/mm/yyyy.
+func (p *Page) DateOf(t time.Time) string { return domain.DateOf(t).VN() }

@@ -1,17 +1,74 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// routes lists every page; one handler file per page.
+	"thonso/internal/domain"
+)
+
+// Route is one entry of the route table, which the authorization matrix
+// test walks: a route added here without rows there fails that test.
+type Route struct {
+	Method, Pattern string
+	Public          bool
+	Perm            domain.Permission
+}
+
+type routeDef struct {
+	Route
+	h http.HandlerFunc
+}
+
+func (s *Server) table() []routeDef {
+	pub := func(m, p string, h http.HandlerFunc) routeDef { return routeDef{Route{m, p, true, ""}, h} }
+	user := func(m, p string, h http.HandlerFunc) routeDef { return routeDef{Route{m, p, false, ""}, h} }
+	perm := func(m, p string, perm domain.Permission, h http.HandlerFunc) routeDef {
+		return routeDef{Route{m, p, false, perm}, h}
+	}
+	return []routeDef{
+		pub("GET", "/healthz", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok\n"))
+		}),
+		pub("GET", "/static/{file}", s.serveStatic),
+		pub("GET", "/lang/{lang}", s.setLang),
+		pub("GET", "/{$}", s.home),
+		pub("GET", "/units", s.unitSearch),
+		pub("GET", "/units/{code}", s.unitShow),
+		pub("GET", "/login", s.loginForm),
+		pub("POST", "/login", s.login),
+		user("POST", "/logout", s.logout),
+		user("POST", "/logout-all", s.logoutAll),
+		user("GET", "/me", s.me),
+		user("GET", "/me/password", s.passwordForm),
+		user("POST", "/me/password", s.passwordChange),
+		user("POST", "/me/tokens", s.tokenCreate),
+		user("POST", "/me/tokens/{id}/revoke", s.tokenRevoke),
+		perm("GET", "/users", domain.PermUserManage, s.userList),
+		perm("GET", "/users/new", domain.PermUserManage, s.userNewForm),
+		perm("POST", "/users", domain.PermUserManage, s.userCreate),
+		perm("GET", "/users/{id}", domain.PermUserManage, s.userShow),
+		perm("POST", "/users/{id}/grants", domain.PermUserManage, s.grantAdd),
+		perm("POST", "/users/{id}/grants/{gid}/revoke", domain.PermUserManage, s.grantRevoke),
+		perm("POST", "/users/{id}/grants/{gid}/keep", domain.PermUserManage, s.grantKeep),
+		perm("POST", "/users/{id}/password", domain.PermUserManage, s.passwordReset),
+		perm("GET", "/audit", domain.PermAuditView, s.auditList),
+		perm("GET", "/audit.csv", domain.PermAuditView, s.auditExport),
+	}
+}
+
+// Routes lists every route with its access rule.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, d := range s.table() {
+		out = append(out, d.Route)
+	}
+	return out
+}
+
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /static/{file}", s.serveStatic)
-	mux.HandleFunc("GET /lang/{lang}", s.setLang)
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /units", s.unitSearch)
-	mux.HandleFunc("GET /units/{code}", s.unitShow)
+	for _, d := range s.table() {
+		mux.HandleFunc(d.Method+" "+d.Pattern, s.guard(access{public: d.Public, perm: d.Perm}, d.h))
+	}
 	mux.HandleFunc("/", s.notFoundPage)
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"thonso/internal/domain"
@@ -32,6 +33,8 @@ type Server struct {
 	Now func() time.Time
 	// Demo marks every page "Dữ liệu minh hoạ".
 	Demo bool
+	// TrustedProxies may set X-Forwarded-For; nobody else can.
+	TrustedProxies []netip.Prefix
 
 	pages  map[string]*template.Template
 	static map[string]staticFile // by fingerprinted name
@@ -98,7 +101,7 @@ func (s *Server) Handler(api http.Handler) http.Handler {
 	if api != nil {
 		mux.Handle("/api/", api)
 	}
-	return s.recoverer(securityHeaders(mux))
+	return s.recoverer(securityHeaders(s.withActor(mux)))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {

@@ -17,7 +17,7 @@ type homePage struct {
 
 // home shows the search box, the date picker and the provinces on the date.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "")
+	p := s.newPage(w, r, "")
 	p.Breadcrumb = []Crumb{{Name: p.T("ui.units")}}
 	us, _, err := s.Store.SearchUnits(r.Context(), store.UnitQuery{At: p.At, Level: domain.LevelProvince, Limit: 1000})
 	if err != nil {
@@ -41,7 +41,7 @@ type searchPage struct {
 
 // unitSearch finds units by name on the date, accents optional.
 func (s *Server) unitSearch(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "ui.search")
+	p := s.newPage(w, r, "ui.search")
 	q := textvi.Normalize(r.URL.Query().Get("q"))
 	if q == "" {
 		http.Redirect(w, r, "/?at="+p.At.String(), http.StatusSeeOther)

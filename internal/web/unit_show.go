@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"thonso/internal/domain"
+	"thonso/internal/store"
 )
 
 type unitPage struct {
@@ -15,11 +16,12 @@ type unitPage struct {
 	Heirs        []domain.LinkedUnit // successors live on the page's date
 	Events       []domain.Event
 	SmartSince   domain.Date
+	Reviews      []store.GrantReview // grants left on units merged into this one
 }
 
 // unitShow is a unit's page on a date: parent chain, children, history.
 func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "")
+	p := s.newPage(w, r, "")
 	ctx := r.Context()
 	if p.AtError != "" {
 		s.renderBadDate(w, p)
@@ -50,6 +52,9 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+	}
+	if a := actorOf(r); err == nil && a != nil && a.Can(domain.PermUserManage) {
+		pg.Reviews, err = s.Store.GrantsToReview(ctx, a, u.ID)
 	}
 	if err == nil && u.Level == domain.LevelVillage {
 		pg.SmartSince, _, err = s.Store.EnrolledOn(ctx, u.ID, p.At)

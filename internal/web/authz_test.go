@@ -1,0 +1,290 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"thonso/internal/demo"
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store"
+	"thonso/internal/web"
+)
+
+// The roles of the matrix: each demo account, an officer of another
+// commune (outside the records' scope), and nobody.
+var matrixRoles = []string{"anon", "admin", "officer", "officer_out", "leader", "member", "viewer"}
+
+var roleLogin = map[string]string{"admin": "quantri", "officer": "canbo.giaphu", "officer_out": "canbo.phonghai",
+	"leader": "totruong.dongcam", "member": "thanhvien.dongcam", "viewer": "xem.laocai"}
+
+// fixture is a demo database made once and copied for each case, so that
+// a case that changes data cannot affect another.
+type fixture struct {
+	path     string
+	memberID int64
+	grantID  int64
+	tokenID  int64
+}
+
+var (
+	fixOnce sync.Once
+	fix     fixture
+	fixErr  error
+)
+
+func buildFixture(dir string) (fixture, error) {
+	ctx := context.Background()
+	path := filepath.Join(dir, "fixture.db")
+	s, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return fixture{}, err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return fixture{}, err
+	}
+	if _, err := demo.Load(ctx, s); err != nil {
+		return fixture{}, err
+	}
+	ph, err := s.UnitAt(ctx, "02902", demo.End)
+	if err != nil {
+		return fixture{}, err
+	}
+	if _, err := s.CreateUser(ctx, domain.CLIActor(), store.NewUser{Login: "canbo.phonghai", Name: "Cán bộ Phong Hải", PasswordHash: "x"}, domain.RoleOfficer, ph.ID); err != nil {
+		return fixture{}, err
+	}
+	m, _, err := s.Credentials(ctx, "thanhvien.dongcam")
+	if err != nil {
+		return fixture{}, err
+	}
+	gs, err := s.Grants(ctx, m.ID)
+	if err != nil {
+		return fixture{}, err
+	}
+	adm, _, _ := s.Credentials(ctx, "quantri")
+	_, tok, err := s.CreateToken(ctx, domain.CLIActor(), adm.ID, "matrix", 0)
+	if err != nil {
+		return fixture{}, err
+	}
+	// Checkpoint the WAL so that copying the main file copies everything.
+	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fixture{}, err
+	}
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID}, nil
+}
+
+type matrixServer struct {
+	srv   *httptest.Server
+	store *store.Store
+	css   string
+}
+
+func newMatrixServer(t *testing.T) matrixServer {
+	t.Helper()
+	fixOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "thonso-matrix")
+		if err != nil {
+			fixErr = err
+			return
+		}
+		fix, fixErr = buildFixture(dir)
+	})
+	if fixErr != nil {
+		t.Fatal(fixErr)
+	}
+	b, err := os.ReadFile(fix.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "case.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(context.Background(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cat, _ := i18n.Load()
+	w, err := web.New(&web.Server{Store: s, Cat: cat, Demo: true, Now: func() time.Time { return time.Date(2026, 10, 31, 3, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w.Handler(nil))
+	t.Cleanup(srv.Close)
+	res, _ := srv.Client().Get(srv.URL + "/")
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	i := strings.Index(string(body), `/static/app.`)
+	css := string(body)[i : i+strings.Index(string(body)[i:], `"`)]
+	return matrixServer{srv: srv, store: s, css: css}
+}
+
+// as makes a request as a role: a session made in the store (the login
+// form is tested on its own), and the CSRF cookie and field.
+func (m matrixServer) as(t *testing.T, role, method, path string, form url.Values) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("csrf", "matrix-csrf-token-0123456789")
+	if method == "POST" {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, m.srv.URL+path, body)
+	if method == "POST" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.AddCookie(&http.Cookie{Name: "thonso_csrf", Value: "matrix-csrf-token-0123456789"})
+	if role != "anon" {
+		u, _, err := m.store.Credentials(context.Background(), roleLogin[role])
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		a, _ := m.store.Actor(context.Background(), u, "127.0.0.1", "web")
+		secret, err := m.store.CreateSession(context.Background(), a, "matrix")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.AddCookie(&http.Cookie{Name: "thonso_session", Value: secret})
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Location") + string(b)
+}
+
+type matrixRow struct {
+	method, pattern string
+	path            func(fixture, matrixServer) string
+	form            url.Values
+	want            map[string]int // by role; "*" for the rest
+}
+
+func fixed(p string) func(fixture, matrixServer) string { return func(fixture, matrixServer) string { return p } }
+
+func all(code int) map[string]int { return map[string]int{"*": code} }
+
+// staff: anonymous → login page; user:manage or audit:view holders get ok
+// (out-of-scope officers get outOfScope); everyone else 403.
+func staff(ok, outOfScope int) map[string]int {
+	return map[string]int{"anon": 303, "admin": ok, "officer": ok, "officer_out": outOfScope, "*": 403}
+}
+
+func loggedIn(code int) map[string]int { return map[string]int{"anon": 303, "*": code} }
+
+var matrix = []matrixRow{
+	{"GET", "/healthz", fixed("/healthz"), nil, all(200)},
+	{"GET", "/static/{file}", func(_ fixture, m matrixServer) string { return m.css }, nil, all(200)},
+	{"GET", "/lang/{lang}", fixed("/lang/en?next=/"), nil, all(303)},
+	{"GET", "/{$}", fixed("/"), nil, all(200)},
+	{"GET", "/units", fixed("/units?q=gia+phu"), nil, all(200)},
+	{"GET", "/units/{code}", fixed("/units/02923"), nil, all(200)},
+	{"GET", "/login", fixed("/login"), nil, map[string]int{"anon": 200, "*": 303}},
+	{"POST", "/login", fixed("/login"), url.Values{"login": {"quantri"}, "password": {"sai-mat-khau"}}, all(422)},
+	{"POST", "/logout", fixed("/logout"), nil, all(303)},
+	{"POST", "/logout-all", fixed("/logout-all"), nil, all(303)},
+	{"GET", "/me", fixed("/me"), nil, loggedIn(200)},
+	{"GET", "/me/password", fixed("/me/password"), nil, loggedIn(200)},
+	{"POST", "/me/password", fixed("/me/password"), url.Values{"current": {"sai"}, "password": {"mat-khau-moi-1"}, "again": {"mat-khau-moi-1"}}, loggedIn(422)},
+	{"POST", "/me/tokens", fixed("/me/tokens"), url.Values{"name": {"thử"}}, loggedIn(200)},
+	{"POST", "/me/tokens/{id}/revoke", func(f fixture, _ matrixServer) string { return "/me/tokens/" + strconv.FormatInt(f.tokenID, 10) + "/revoke" }, nil,
+		map[string]int{"anon": 303, "admin": 303, "*": 404}},
+	{"GET", "/users", fixed("/users"), nil, staff(200, 200)},
+	{"GET", "/users/new", fixed("/users/new"), nil, staff(200, 200)},
+	{"POST", "/users", fixed("/users"), url.Values{"login": {"moi.thanhvien"}, "name": {"Người Mới"}, "role": {"member"}, "unit": {"T000001"}, "password": {"mat-khau-ban-dau"}},
+		staff(303, 422)},
+	{"GET", "/users/{id}", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) }, nil, staff(200, 404)},
+	{"POST", "/users/{id}/grants", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants" },
+		url.Values{"role": {"viewer"}, "unit": {"T000001"}}, staff(303, 404)},
+	{"POST", "/users/{id}/grants/{gid}/revoke", func(f fixture, _ matrixServer) string {
+		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants/" + strconv.FormatInt(f.grantID, 10) + "/revoke"
+	}, nil, staff(303, 404)},
+	{"POST", "/users/{id}/grants/{gid}/keep", func(f fixture, _ matrixServer) string {
+		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants/" + strconv.FormatInt(f.grantID, 10) + "/keep"
+	}, nil, staff(303, 404)},
+	{"POST", "/users/{id}/password", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) + "/password" },
+		url.Values{"password": {"mat-khau-dat-lai"}}, staff(303, 404)},
+	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
+	{"GET", "/audit.csv", fixed("/audit.csv"), nil, staff(200, 200)},
+}
+
+// TestAuthorizationMatrix runs every route as every role, inside and
+// outside scope, against the real HTTP server on SQLite. A route missing
+// from the matrix fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	first := newMatrixServer(t)
+	cat, _ := i18n.Load()
+	w, _ := web.New(&web.Server{Store: first.store, Cat: cat})
+	covered := map[string]bool{}
+	for _, row := range matrix {
+		covered[row.method+" "+row.pattern] = true
+	}
+	for _, r := range w.Routes() {
+		if !covered[r.Method+" "+r.Pattern] {
+			t.Errorf("route %s %s has no rows in the authorization matrix", r.Method, r.Pattern)
+		}
+	}
+	for _, row := range matrix {
+		for _, role := range matrixRoles {
+			want, ok := row.want[role]
+			if !ok {
+				want = row.want["*"]
+			}
+			t.Run(row.method+" "+row.pattern+" as "+role, func(t *testing.T) {
+				m := first
+				if row.method == "POST" {
+					m = newMatrixServer(t)
+				}
+				var form url.Values
+				if row.form != nil {
+					form = url.Values{}
+					for k, v := range row.form {
+						form[k] = append([]string(nil), v...)
+					}
+				}
+				got, body := m.as(t, role, row.method, row.path(fix, m), form)
+				if got != want {
+					t.Fatalf("status %d, want %d\n%.400s", got, want, body)
+				}
+				if got == 403 && !strings.Contains(body, "Bạn không có quyền “") {
+					t.Fatalf("403 page does not name the permission:\n%.400s", body)
+				}
+				if got == 303 && role == "anon" && want == 303 && row.pattern != "/lang/{lang}" && row.pattern != "/logout" && row.pattern != "/logout-all" && !strings.HasPrefix(body, "/login?next=") {
+					t.Fatalf("anonymous not sent to login: %.200s", body)
+				}
+			})
+		}
+	}
+}
+
+func TestCSRFRequired(t *testing.T) {
+	m := newMatrixServer(t)
+	req, _ := http.NewRequest("POST", m.srv.URL+"/login", strings.NewReader("login=quantri&password="+demo.Password))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 403 || !strings.Contains(string(b), "Biểu mẫu đã hết hạn") {
+		t.Fatalf("POST without CSRF: %d %.200s", res.StatusCode, b)
+	}
+}

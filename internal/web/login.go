@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"thonso/internal/domain"
+)
+
+type loginPage struct {
+	*Page
+	Login, Next, Error string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.login")
+	if actorOf(r) != nil {
+		http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	lp := loginPage{Page: p, Next: localNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("expired") != "" {
+		lp.Error = p.T("auth.session_expired")
+	}
+	s.render(w, http.StatusOK, "login", lp)
+}
+
+// login checks a login or phone and a password. A wrong password and an
+// unknown login get the same message and take the same time (an unknown
+// login is still checked against a dummy hash). Five failures in 15
+// minutes make the account wait 15 minutes; the page says until when.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.login")
+	ctx := r.Context()
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	lp := loginPage{Page: p, Login: login, Next: localNext(r.PostFormValue("next"))}
+	ip := s.clientIP(r)
+	until, err := s.Store.LoginLockedUntil(ctx, login, ip)
+	if err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	if !until.IsZero() {
+		t := until.In(domain.Vietnam())
+		lp.Error = p.T("auth.locked", "time", t.Format("15:04"), "date", domain.DateOf(until))
+		s.render(w, http.StatusTooManyRequests, "login", lp)
+		return
+	}
+	u, hash, err := s.Store.Credentials(ctx, login)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		s.fail(w, p, err)
+		return
+	}
+	ok := domain.VerifyPassword(hash, r.PostFormValue("password")) && !u.Disabled
+	if !ok {
+		if err := s.Store.RecordLoginFailure(ctx, login, ip); err != nil {
+			s.fail(w, p, err)
+			return
+		}
+		lp.Error = p.T("auth.bad_credentials")
+		s.render(w, http.StatusUnprocessableEntity, "login", lp)
+		return
+	}
+	a, err := s.Store.Actor(ctx, u, ip, "web")
+	if err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	secret, err := s.Store.CreateSession(ctx, a, r.UserAgent())
+	if err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	next := lp.Next
+	if u.MustChange {
+		next = "/me/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// logout ends this session; the shared computer keeps nothing.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Store.EndSession(r.Context(), actorOf(r), c.Value); err != nil {
+			s.fail(w, s.newPage(w, r, ""), err)
+			return
+		}
+	}
+	clearCookie(w, sessionCookie)
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// logoutAll ends every session of the user, on every device.
+func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	if err := s.Store.EndAllSessions(r.Context(), a, a.User.ID); err != nil {
+		s.fail(w, s.newPage(w, r, ""), err)
+		return
+	}
+	clearCookie(w, sessionCookie)
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
