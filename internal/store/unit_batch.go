@@ -27,15 +27,15 @@ func (s *Store) ApplyUnitBatch(ctx context.Context, b domain.UnitBatch) (domain.
 }
 
 type batchRun struct {
-	s    *Store
-	ctx  context.Context
-	tx   *sql.Tx
-	b    domain.UnitBatch
-	ix   *unitIndex
+	s      *Store
+	ctx    context.Context
+	tx     *sql.Tx
+	b      domain.UnitBatch
+	ix     *unitIndex
 	errs   domain.FileErrors
 	failed map[domain.Pos]bool
 	res    domain.BatchResult
-	now  any
+	now    any
 }
 
 func (s *Store) applyUnitBatch(ctx context.Context, tx *sql.Tx, b domain.UnitBatch) (domain.BatchResult, error) {

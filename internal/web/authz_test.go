@@ -177,7 +177,9 @@ type matrixRow struct {
 	want            map[string]int // by role; "*" for the rest
 }
 
-func fixed(p string) func(fixture, matrixServer) string { return func(fixture, matrixServer) string { return p } }
+func fixed(p string) func(fixture, matrixServer) string {
+	return func(fixture, matrixServer) string { return p }
+}
 
 func all(code int) map[string]int { return map[string]int{"*": code} }
 
@@ -204,14 +206,18 @@ var matrix = []matrixRow{
 	{"GET", "/me/password", fixed("/me/password"), nil, loggedIn(200)},
 	{"POST", "/me/password", fixed("/me/password"), url.Values{"current": {"sai"}, "password": {"mat-khau-moi-1"}, "again": {"mat-khau-moi-1"}}, loggedIn(422)},
 	{"POST", "/me/tokens", fixed("/me/tokens"), url.Values{"name": {"thử"}}, loggedIn(200)},
-	{"POST", "/me/tokens/{id}/revoke", func(f fixture, _ matrixServer) string { return "/me/tokens/" + strconv.FormatInt(f.tokenID, 10) + "/revoke" }, nil,
+	{"POST", "/me/tokens/{id}/revoke", func(f fixture, _ matrixServer) string {
+		return "/me/tokens/" + strconv.FormatInt(f.tokenID, 10) + "/revoke"
+	}, nil,
 		map[string]int{"anon": 303, "admin": 303, "*": 404}},
 	{"GET", "/users", fixed("/users"), nil, staff(200, 200)},
 	{"GET", "/users/new", fixed("/users/new"), nil, staff(200, 200)},
 	{"POST", "/users", fixed("/users"), url.Values{"login": {"moi.thanhvien"}, "name": {"Người Mới"}, "role": {"member"}, "unit": {"T000001"}, "password": {"mat-khau-ban-dau"}},
 		staff(303, 422)},
 	{"GET", "/users/{id}", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) }, nil, staff(200, 404)},
-	{"POST", "/users/{id}/grants", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants" },
+	{"POST", "/users/{id}/grants", func(f fixture, _ matrixServer) string {
+		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants"
+	},
 		url.Values{"role": {"viewer"}, "unit": {"T000001"}}, staff(303, 404)},
 	{"POST", "/users/{id}/grants/{gid}/revoke", func(f fixture, _ matrixServer) string {
 		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants/" + strconv.FormatInt(f.grantID, 10) + "/revoke"
@@ -219,7 +225,9 @@ var matrix = []matrixRow{
 	{"POST", "/users/{id}/grants/{gid}/keep", func(f fixture, _ matrixServer) string {
 		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/grants/" + strconv.FormatInt(f.grantID, 10) + "/keep"
 	}, nil, staff(303, 404)},
-	{"POST", "/users/{id}/password", func(f fixture, _ matrixServer) string { return "/users/" + strconv.FormatInt(f.memberID, 10) + "/password" },
+	{"POST", "/users/{id}/password", func(f fixture, _ matrixServer) string {
+		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/password"
+	},
 		url.Values{"password": {"mat-khau-dat-lai"}}, staff(303, 404)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv"), nil, staff(200, 200)},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"time"
 	"context"
 	"fmt"
 	"html/template"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
@@ -238,8 +238,8 @@ func (s *Server) became(p *Page, code string, at domain.Date) []domain.LinkedUni
 
 // funcs are the few helpers templates need beyond Page's methods.
 var funcs = template.FuncMap{
-	"list":   func(xs ...string) []string { return xs },
-	"deref":  func(t *time.Time) time.Time { return *t },
+	"list":  func(xs ...string) []string { return xs },
+	"deref": func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {
 		return formField{Name: name, Label: f.T(label), Type: typ, Value: f.formValue(name), Error: f.formError(name)}
 	},

@@ -42,7 +42,7 @@ type Server struct {
 }
 
 type staticFile struct {
-	body []byte
+	body  []byte
 	ctype string
 }
 
