@@ -17,6 +17,7 @@ import (
 
 	"thonso/internal/api"
 	"thonso/internal/demo"
+	"thonso/internal/domain"
 	"thonso/internal/i18n"
 	"thonso/internal/store"
 )
@@ -129,5 +130,63 @@ func TestAPI(t *testing.T) {
 				t.Fatalf("response does not match OpenAPI: %v", err)
 			}
 		})
+	}
+}
+
+func TestTokens(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "tok.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Migrate(ctx)
+	if _, err := demo.Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := i18n.Load()
+	srv := httptest.NewServer((&api.API{Store: s, Cat: cat}).Handler())
+	defer srv.Close()
+	u, _, _ := s.Credentials(ctx, "canbo.giaphu")
+	secret, tok, err := s.CreateToken(ctx, domain.CLIActor(), u.ID, "thử", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(auth, lang string) (int, string) {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/me", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if lang != "" {
+			req.Header.Set("Accept-Language", lang)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, string(b)
+	}
+	if st, b := call("Bearer "+secret, ""); st != 200 || !strings.Contains(b, `"login":"canbo.giaphu"`) || !strings.Contains(b, `"role":"officer","unit":{"code":"02923","name":"Xã Gia Phú","level":"commune"}`) || !strings.Contains(b, "assessment:verify") {
+		t.Fatalf("me: %d %s", st, b)
+	}
+	if st, b := call("", ""); st != 401 || !strings.Contains(b, `"code":"EUNAUTHORIZED"`) || !strings.Contains(b, "Cần mã API") {
+		t.Fatalf("no token: %d %s", st, b)
+	}
+	if st, b := call("Bearer ts_khongdung", "en"); st != 401 || !strings.Contains(b, `"message":"The API token is invalid, expired or revoked."`) || !strings.Contains(b, `"field":null`) {
+		t.Fatalf("bad token: %d %s", st, b)
+	}
+	if err := s.RevokeToken(ctx, domain.CLIActor(), u.ID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, b := call("Bearer "+secret, ""); st != 401 || !strings.Contains(b, "đã bị thu hồi") {
+		t.Fatalf("revoked token: %d %s", st, b)
+	}
+	// Public endpoints still answer without a token, and refuse a bad one.
+	res, _ := http.Get(srv.URL + "/api/v1/units/15")
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("public endpoint: %d", res.StatusCode)
 	}
 }
