@@ -148,6 +148,20 @@ func TestLangRedirectStaysLocal(t *testing.T) {
 	}
 }
 
+// TestNoDateBarOnAccountPages: pages that are not about a date do not
+// offer one (an empty {{define}} would not replace the layout's block).
+func TestNoDateBarOnAccountPages(t *testing.T) {
+	srv, _ := newServer(t)
+	_, body, _ := get(t, srv.Client(), srv.URL+"/login")
+	if strings.Contains(body, `class="datebar"`) {
+		t.Fatal("login page shows the date bar")
+	}
+	_, body, _ = get(t, srv.Client(), srv.URL+"/")
+	if !strings.Contains(body, `class="datebar"`) {
+		t.Fatal("home page lacks the date bar")
+	}
+}
+
 func TestStaticFingerprinted(t *testing.T) {
 	srv, _ := newServer(t)
 	_, body, _ := get(t, srv.Client(), srv.URL+"/")
