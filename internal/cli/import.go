@@ -62,7 +62,7 @@ func runImport(e *env, args []string) error {
 	if _, err := s.Migrate(e.ctx); err != nil {
 		return err
 	}
-	res, err := s.ApplyUnitBatches(e.ctx, batches)
+	res, err := s.ApplyUnitBatches(e.ctx, domain.CLIActor(), batches)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,9 @@ type Result struct {
 	Enrolled int
 }
 
+// demoActor is who the audit says loaded the demo.
+func demoActor() *domain.Actor { return &domain.Actor{User: domain.User{Login: "demo"}, Via: "cli"} }
+
 // at is a story clock fixed at 08:00 Vietnam time on d.
 func at(d domain.Date) func() time.Time {
 	t := time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, domain.Vietnam())
@@ -37,7 +40,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{Older: have}, domain.Errorf(domain.ECONFLICT, "demo.older", "have", have, "want", Version)
 	}
 	before, reorg := UnitBatches()
-	if _, err := s.WithClock(at(domain.MustDate("2023-10-02"))).ApplyUnitBatch(ctx, before); err != nil {
+	if _, err := s.WithClock(at(domain.MustDate("2023-10-02"))).ApplyUnitBatch(ctx, demoActor(), before); err != nil {
 		return Result{}, fmt.Errorf("demo units: %w", err)
 	}
 	res := Result{Loaded: true}
@@ -59,7 +62,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		}
 		res.Enrolled++
 	}
-	if _, err := s.WithClock(at(Reorg)).ApplyUnitBatch(ctx, reorg); err != nil {
+	if _, err := s.WithClock(at(Reorg)).ApplyUnitBatch(ctx, demoActor(), reorg); err != nil {
 		return Result{}, fmt.Errorf("demo reorganisation: %w", err)
 	}
 	if err := loadUsers(ctx, s); err != nil {

@@ -98,6 +98,8 @@ type BatchResult struct {
 	LinksSkipped int
 	// ActsFilled counts existing links whose missing legal act was added.
 	ActsFilled int
+	// AddedIDs and EndedIDs are the units created and ended, for the audit.
+	AddedIDs, EndedIDs []int64
 	// Review lists units whose children could not be moved automatically
 	// (a partial merge): an officer must place them.
 	Review []string

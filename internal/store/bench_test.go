@@ -19,7 +19,7 @@ func BenchmarkNationalImport(b *testing.B) {
 				b.StopTimer()
 				s := backend.open(b)
 				b.StartTimer()
-				if _, err := s.ApplyUnitBatches(storetest.Ctx(), batches); err != nil {
+				if _, err := s.ApplyUnitBatches(storetest.Ctx(), nil, batches); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -35,7 +35,7 @@ func BenchmarkUnitAt(b *testing.B) {
 	for _, backend := range backends(b) {
 		b.Run(backend.name, func(b *testing.B) {
 			s := backend.open(b)
-			if _, err := s.ApplyUnitBatches(storetest.Ctx(), batches); err != nil {
+			if _, err := s.ApplyUnitBatches(storetest.Ctx(), nil, batches); err != nil {
 				b.Fatal(err)
 			}
 			b.ResetTimer()

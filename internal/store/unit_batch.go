@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"sort"
 	"strings"
 
@@ -16,14 +17,8 @@ import (
 // rewrites what exists (an existing link keeps its own legal act). Every
 // problem is collected with its file and row; if there is any, nothing is
 // written and *domain.FileErrors is returned.
-func (s *Store) ApplyUnitBatch(ctx context.Context, b domain.UnitBatch) (domain.BatchResult, error) {
-	var res domain.BatchResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		res, err = s.applyUnitBatch(ctx, tx, b)
-		return err
-	})
-	return res, err
+func (s *Store) ApplyUnitBatch(ctx context.Context, a *domain.Actor, b domain.UnitBatch) (domain.BatchResult, error) {
+	return s.ApplyUnitBatches(ctx, a, []domain.UnitBatch{b})
 }
 
 type batchRun struct {
@@ -218,6 +213,7 @@ func (r *batchRun) unitsAt(lv domain.Level, list []domain.NewUnit) error {
 		id := ids[p.u.Code]
 		sp := &span{id: id, code: p.u.Code, level: lv, from: p.u.ValidFrom, to: p.u.ValidTo, added: true, pos: p.u.Pos}
 		r.ix.put(sp)
+		r.res.AddedIDs = append(r.res.AddedIDs, id)
 		names = append(names, []any{id, p.name, textvi.Fold(p.name), p.u.ValidFrom, nil})
 		if p.parent != nil {
 			parents = append(parents, []any{id, p.parent.id, p.u.ValidFrom, nil})
@@ -371,6 +367,7 @@ func (r *batchRun) endUnits(ends map[domain.Date][]int64) error {
 			}
 		}
 		r.res.UnitsEnded += len(ids)
+		r.res.EndedIDs = append(r.res.EndedIDs, ids...)
 	}
 	return nil
 }
@@ -683,10 +680,14 @@ func (r *batchRun) abolish() error {
 
 // ApplyUnitBatches applies several batches (the files of one import) in
 // one transaction, in order: all of them or none.
-func (s *Store) ApplyUnitBatches(ctx context.Context, bs []domain.UnitBatch) (domain.BatchResult, error) {
+// It is one audit entry (a bulk operation) listing the ids it created or
+// ended.
+func (s *Store) ApplyUnitBatches(ctx context.Context, a *domain.Actor, bs []domain.UnitBatch) (domain.BatchResult, error) {
 	var total domain.BatchResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var sources []string
 		for _, b := range bs {
+			sources = append(sources, b.Source)
 			r, err := s.applyUnitBatch(ctx, tx, b)
 			if err != nil {
 				return err
@@ -700,8 +701,23 @@ func (s *Store) ApplyUnitBatches(ctx context.Context, bs []domain.UnitBatch) (do
 			total.LinksSkipped += r.LinksSkipped
 			total.ActsFilled += r.ActsFilled
 			total.Review = append(total.Review, r.Review...)
+			total.AddedIDs = append(total.AddedIDs, r.AddedIDs...)
+			total.EndedIDs = append(total.EndedIDs, r.EndedIDs...)
 		}
-		return nil
+		if !total.Changed() {
+			return nil
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "import", Entity: "units", EntityID: strings.Join(sources, ", "),
+			Changes: []Change{Plain("added", "", joinIDs(total.AddedIDs)), Plain("ended", "", joinIDs(total.EndedIDs)),
+				Plain("links", "", strconv.Itoa(total.LinksAdded)), Plain("moves", "", strconv.Itoa(total.MovesAdded))}})
 	})
 	return total, err
+}
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
 }

@@ -180,6 +180,21 @@ func TestMustChangePassword(t *testing.T) {
 	if status, _, _ := admin.post("/users/"+itoa(m.ID)+"/password", url.Values{"password": {"tam-thoi-123"}}); status != 303 {
 		t.Fatalf("reset: %d", status)
 	}
+	// Viewing the account is audited; the reset records no password.
+	admin.get("/users/" + itoa(m.ID))
+	_, trail, _ := admin.get("/audit?entity=user&id=" + itoa(m.ID))
+	for _, want := range []string{"Xem", "Đặt lại mật khẩu", "password (đã thay đổi)", "quantri"} {
+		if !strings.Contains(trail, want) {
+			t.Errorf("audit page lacks %q", want)
+		}
+	}
+	if strings.Contains(trail, "tam-thoi-123") {
+		t.Fatal("a password reached the audit")
+	}
+	status, csvBody, h2 := admin.get("/audit.csv?entity=user&id=" + itoa(m.ID))
+	if status != 200 || !strings.HasPrefix(csvBody, "\xef\xbb\xbfThời điểm,") || !strings.Contains(h2.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("audit export: %d %.100q", status, csvBody)
+	}
 	u := newBrowser(t, env.srv.URL)
 	u.get("/login")
 	status, _, h := u.post("/login", url.Values{"login": {"thanhvien.dongcam"}, "password": {"tam-thoi-123"}, "next": {"/me"}})

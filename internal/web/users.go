@@ -131,9 +131,15 @@ func (s *Server) loadUserPage(w http.ResponseWriter, r *http.Request) (*userPage
 	return &userPage{Page: p, User: u, Grants: gs, Roles: grantableRoles(a), Form: map[string]string{}, Errors: map[string]string{}}, true
 }
 
+// userShow shows an account (its name and phone are personal data: the
+// view is audited).
 func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
 	up, ok := s.loadUserPage(w, r)
 	if !ok {
+		return
+	}
+	if err := s.Store.Audit(r.Context(), actorOf(r), store.AuditEntry{Action: "view", Entity: "user", EntityID: strconv.FormatInt(up.User.ID, 10)}); err != nil {
+		s.fail(w, up.Page, err)
 		return
 	}
 	switch r.URL.Query().Get("done") {

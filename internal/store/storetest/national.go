@@ -74,7 +74,7 @@ func testNationalImport(t *testing.T, open Opener) {
 	batches := MustNationalBatches(t)
 	for _, b := range batches {
 		start := time.Now()
-		res, err := s.ApplyUnitBatch(Ctx(), b)
+		res, err := s.ApplyUnitBatch(Ctx(), nil, b)
 		t.Logf("%s: %v", b.Source, time.Since(start))
 		if err != nil {
 			t.Fatalf("%s: %v", b.Source, err)
@@ -125,7 +125,7 @@ func testNationalImport(t *testing.T, open Opener) {
 	// A second import of the same files changes nothing.
 	before := TableCounts(t, s)
 	for _, b := range batches {
-		res, err := s.ApplyUnitBatch(Ctx(), b)
+		res, err := s.ApplyUnitBatch(Ctx(), nil, b)
 		if err != nil || res.Changed() {
 			t.Fatalf("re-import %s: %+v %v", b.Source, res, err)
 		}
@@ -141,7 +141,7 @@ func testNationalImport(t *testing.T, open Opener) {
 func testDemoAfterNational(t *testing.T, open Opener) {
 	s := open(t)
 	for _, b := range MustNationalBatches(t) {
-		if _, err := s.ApplyUnitBatch(Ctx(), b); err != nil {
+		if _, err := s.ApplyUnitBatch(Ctx(), nil, b); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -192,7 +192,7 @@ func testDemoIdempotent(t *testing.T, open Opener) {
 	b1, b2 := demo.UnitBatches()
 	b1.Units = b1.Units[:17] // the villages have no code yet in the batch: they are created once, by Load
 	for _, b := range []domain.UnitBatch{b1, b2} {
-		r, err := s.ApplyUnitBatch(Ctx(), b)
+		r, err := s.ApplyUnitBatch(Ctx(), nil, b)
 		if err != nil || r.Changed() {
 			t.Fatalf("re-apply changed: %+v %v", r, err)
 		}
@@ -301,7 +301,7 @@ func testBadBatch(t *testing.T, open Opener) {
 			{Pos: pos(7), FromCode: "02923", FromLevel: domain.LevelCommune, ToCode: "55555", ToLevel: domain.LevelCommune, Kind: domain.LinkMergeFull, Effective: domain.MustDate("2026-01-01")},
 		},
 	}
-	_, err := s.ApplyUnitBatch(Ctx(), bad)
+	_, err := s.ApplyUnitBatch(Ctx(), nil, bad)
 	var fe *domain.FileErrors
 	if !errors.As(err, &fe) {
 		t.Fatalf("bad batch: %v", err)
@@ -327,7 +327,7 @@ func testBadBatch(t *testing.T, open Opener) {
 		Units: []domain.NewUnit{{Pos: pos(2), Code: "02923", Name: "Xã Gia Phú Hai", Level: domain.LevelCommune, ParentCode: "15", ValidFrom: domain.MustDate("2026-01-01")}},
 		Links: []domain.NewLink{{Pos: pos(3), FromCode: "02905", FromLevel: domain.LevelCommune, ToCode: "55555", ToLevel: domain.LevelCommune, Kind: domain.LinkMergeFull, Effective: domain.MustDate("2026-01-01")}},
 	}
-	_, err = s.ApplyUnitBatch(Ctx(), bad2)
+	_, err = s.ApplyUnitBatch(Ctx(), nil, bad2)
 	if !errors.As(err, &fe) {
 		t.Fatalf("bad2: %v", err)
 	}
@@ -339,7 +339,7 @@ func testBadBatch(t *testing.T, open Opener) {
 		t.Fatalf("bad2 keys %v", keys)
 	}
 	bad3 := domain.UnitBatch{Units: bad2.Units}
-	_, err = s.ApplyUnitBatch(Ctx(), bad3)
+	_, err = s.ApplyUnitBatch(Ctx(), nil, bad3)
 	if !errors.As(err, &fe) || fe.Rows[0].Err.Key != "unit.code_overlap" || fe.Rows[0].Row != 2 {
 		t.Fatalf("bad3: %v", err)
 	}
@@ -360,7 +360,7 @@ func testRenameAndMove(t *testing.T, open Opener) {
 		}
 	}
 	eff := domain.MustDate("2026-09-01")
-	res, err := s.ApplyUnitBatch(Ctx(), domain.UnitBatch{
+	res, err := s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{
 		Renames: []domain.NewRename{{Code: dc.Code, Level: domain.LevelVillage, Name: "Thôn Đông Căm Mới", Effective: eff, LegalAct: "Quyết định 1/QĐ-UBND"}},
 		Moves:   []domain.NewMove{{Code: dc.Code, Level: domain.LevelVillage, ParentCode: "02905", Effective: eff}},
 	})
@@ -383,7 +383,7 @@ func testRenameAndMove(t *testing.T, open Opener) {
 		t.Fatalf("unknown slug: %v", err)
 	}
 	// A second village of the same name gets the commune in its slug.
-	_, err = s.ApplyUnitBatch(Ctx(), domain.UnitBatch{Units: []domain.NewUnit{
+	_, err = s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{Units: []domain.NewUnit{
 		{Name: "Thôn Đông Căm", Level: domain.LevelVillage, ParentCode: "02926", ValidFrom: eff},
 	}})
 	if err != nil {
@@ -403,14 +403,14 @@ func testDissolve(t *testing.T, open Opener) {
 	s := open(t)
 	MustDemo(t, s)
 	eff := domain.MustDate("2026-03-01")
-	_, err := s.ApplyUnitBatch(Ctx(), domain.UnitBatch{
+	_, err := s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{
 		LegalAct: "Nghị quyết thử",
 		Units:    []domain.NewUnit{{Code: "99990", Name: "Xã Thử", Level: domain.LevelCommune, ParentCode: "15", ValidFrom: domain.MustDate("2026-01-01")}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.ApplyUnitBatch(Ctx(), domain.UnitBatch{Ends: []domain.NewEnd{{Code: "99990", Level: domain.LevelCommune, Effective: eff, DutiesTo: "02923"}}})
+	res, err := s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{Ends: []domain.NewEnd{{Code: "99990", Level: domain.LevelCommune, Effective: eff, DutiesTo: "02923"}}})
 	if err != nil || res.UnitsEnded != 1 {
 		t.Fatalf("dissolve %+v %v", res, err)
 	}
