@@ -210,3 +210,42 @@ func TestImportNational(t *testing.T) {
 	}
 	run(t, "import", "units", "--db", db, filepath.Join(dir, "README.md")).oneLine(t, "README.md", "Không nhận ra loại tệp")
 }
+
+func runIn(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestUserAndToken(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "acc.db")
+	run(t, "demo", "--db", db).mustOK(t)
+	r := runIn(t, "mat-khau-quan-tri\n", "user", "add", "--db", db, "--login", "Admin2", "--name", "Trần Thị Quản Trị", "--role", "admin", "--password-stdin").mustOK(t)
+	if !strings.Contains(r.stdout, "Đã tạo tài khoản admin2 với vai trò Quản trị hệ thống.") {
+		t.Fatalf("user add: %s", r.stdout)
+	}
+	runIn(t, "mat-khau-can-bo\n", "user", "add", "--db", db, "--login", "cb.xuanquang", "--phone", "0399 990 100", "--name", "Cán bộ", "--role", "officer", "--unit", "02926@31/10/2026", "--password-stdin").mustOK(t)
+	runIn(t, "ngan\n", "user", "add", "--db", db, "--login", "cb.x", "--name", "X", "--role", "officer", "--unit", "02926", "--password-stdin").oneLine(t, "Mật khẩu cần ít nhất 8 ký tự.")
+	runIn(t, "mat-khau-dai-du\n", "user", "add", "--db", db, "--login", "cb.y", "--name", "Y", "--role", "chief", "--unit", "02926", "--password-stdin").oneLine(t, "Vai trò “chief” không hợp lệ")
+	runIn(t, "mat-khau-dai-du\n", "user", "add", "--db", db, "--login", "cb.z", "--name", "Z", "--role", "officer", "--password-stdin").oneLine(t, "Vai trò này cần một đơn vị")
+	runIn(t, "mat-khau-dai-du\n", "user", "add", "--db", db, "--login", "cb.w", "--name", "W", "--role", "officer", "--unit", "086", "--password-stdin").oneLine(t, "Không tìm thấy đơn vị có mã 086", "30/06/2025")
+	runIn(t, "mat-khau-dai-du\n", "user", "add", "--db", db, "--login", "admin2", "--name", "W", "--role", "viewer", "--unit", "15", "--password-stdin").oneLine(t, "đã có người dùng")
+	// Without --password-stdin (no terminal here) it prompts and reads a line.
+	r = runIn(t, "mat-khau-nhac\n", "user", "add", "--db", db, "--login", "xem.them", "--name", "Người Xem", "--role", "viewer", "--unit", "15").mustOK(t)
+	if !strings.Contains(r.stderr, "Mật khẩu: ") {
+		t.Fatalf("no prompt: %q", r.stderr)
+	}
+
+	r = run(t, "token", "create", "--db", db, "--login", "0399990100", "--expires", "30").mustOK(t)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	tok := lines[len(lines)-1]
+	if !strings.HasPrefix(tok, "ts_") || strings.Contains(tok, " ") || len(tok) < 30 {
+		t.Fatalf("token is not alone on the last line: %q", r.stdout)
+	}
+	run(t, "token", "create", "--db", db, "--login", "khong.co").oneLine(t, "Không tìm thấy tài khoản.")
+	run(t, "token", "create", "--db", db, "--login", "admin2", "--expires", "-1").oneLine(t, "Tham số không hợp lệ")
+	if r := run(t, "user", "--help").mustOK(t); !strings.Contains(r.stdout, "--password-stdin") {
+		t.Fatalf("user --help: %s", r.stdout)
+	}
+}
