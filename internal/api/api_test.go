@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,26 +15,14 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"thonso/internal/api"
-	"thonso/internal/demo"
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
-	"thonso/internal/store"
+	"thonso/internal/store/storetest"
 )
 
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.DemoSQLite(t)
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -135,15 +122,7 @@ func TestAPI(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "tok.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.Migrate(ctx)
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.DemoSQLite(t)
 	cat, _ := i18n.Load()
 	srv := httptest.NewServer((&api.API{Store: s, Cat: cat}).Handler())
 	defer srv.Close()

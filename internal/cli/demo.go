@@ -14,14 +14,11 @@ func runDemo(e *env, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.openReady()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(e.ctx); err != nil {
-		return err
-	}
 	if *reset {
 		if err := s.Reset(e.ctx, domain.CLIActor()); err != nil {
 			return err

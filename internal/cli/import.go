@@ -54,14 +54,11 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	sort.SliceStable(batches, func(i, j int) bool { return order(batches[i]) < order(batches[j]) })
-	s, err := e.open()
+	s, err := e.openReady()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(e.ctx); err != nil {
-		return err
-	}
 	res, err := s.ApplyUnitBatches(e.ctx, domain.CLIActor(), batches)
 	if err != nil {
 		return err

@@ -133,6 +133,21 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// openReady opens the database and makes its schema usable the way serve
+// does: an empty one is migrated, an older or newer one is refused with
+// what to do.
+func (e *env) openReady() (*store.Store, error) {
+	s, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	if err := e.prepareSchema(s, false); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // open opens and checks the database named by --db / THONSO_DB.
 func (e *env) open() (*store.Store, error) {
 	if err := e.cfg.Validate(); err != nil {

@@ -27,7 +27,7 @@ func runUnit(e *env, args []string) error {
 		}
 		at = d
 	}
-	s, err := e.open()
+	s, err := e.openReady()
 	if err != nil {
 		return err
 	}

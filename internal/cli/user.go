@@ -42,14 +42,11 @@ func runUser(e *env, args []string) error {
 	if !r.Valid() {
 		return domain.Errorf(domain.EINVALID, "grant.role_invalid", "role", *role)
 	}
-	s, err := e.open()
+	s, err := e.openReady()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(e.ctx); err != nil {
-		return err
-	}
 	var unitID int64
 	if r.NeedsUnit() {
 		if *unit == "" {
@@ -147,7 +144,7 @@ func runToken(e *env, args []string) error {
 	if *days < 0 {
 		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--expires")
 	}
-	s, err := e.open()
+	s, err := e.openReady()
 	if err != nil {
 		return err
 	}

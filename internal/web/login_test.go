@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
 	"thonso/internal/store"
+	"thonso/internal/store/storetest"
 	"thonso/internal/web"
 )
 
@@ -78,16 +78,7 @@ type loginEnv struct {
 
 func newLoginEnv(t *testing.T, proxies ...netip.Prefix) loginEnv {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "login.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.Migrate(ctx)
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.DemoSQLite(t)
 	clock := time.Date(2026, 10, 31, 3, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
 	s = s.WithClock(now)

@@ -1,36 +1,22 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"thonso/internal/demo"
 	"thonso/internal/i18n"
-	"thonso/internal/store"
+	"thonso/internal/store/storetest"
 	"thonso/internal/web"
 )
 
 func newServer(t testing.TB) (*httptest.Server, *web.Server) {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.DemoSQLite(t)
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -421,4 +422,20 @@ func testDissolve(t *testing.T, open Opener) {
 	if _, err := s.UnitAt(Ctx(), "99990", eff); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("after dissolve: %v", err)
 	}
+}
+
+// DemoSQLite opens a migrated SQLite store in a temporary directory with
+// the demo loaded: the fixture of the HTTP tests.
+func DemoSQLite(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(Ctx(), "sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(Ctx()); err != nil {
+		t.Fatal(err)
+	}
+	MustDemo(t, s)
+	return s
 }
