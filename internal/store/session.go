@@ -95,9 +95,16 @@ const (
 )
 
 // RecordLoginFailure notes a failed login for the throttle.
+// Failures older than a day are dropped, so the table stays small.
 func (s *Store) RecordLoginFailure(ctx context.Context, login, ip string) error {
-	_, err := s.w.ExecContext(ctx, "INSERT INTO login_failures (login, ip, at) VALUES ($1, $2, $3)", NormalizeLogin(login), ip, s.now())
-	return internal("login failure", err)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE at < $1", now.Add(-24*time.Hour)); err != nil {
+			return internal("login failure", err)
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO login_failures (login, ip, at) VALUES ($1, $2, $3)", truncate(NormalizeLogin(login), 100), ip, now)
+		return internal("login failure", err)
+	})
 }
 
 // LoginLockedUntil says until when logins for this account or from this

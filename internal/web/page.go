@@ -33,6 +33,7 @@ type Page struct {
 	Actor      *domain.Actor
 	CSRF       string
 	s          *Server
+	ctx        context.Context
 }
 
 // Crumb is one step of the breadcrumb.
@@ -94,7 +95,7 @@ func (s *Server) lang(r *http.Request) string {
 // today by default). A bad date leaves today and an error to show.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) *Page {
 	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, Path: r.URL.RequestURI(), PathOnly: r.URL.Path,
-		Actor: actorOf(r), CSRF: s.csrfToken(w, r), s: s}
+		Actor: actorOf(r), CSRF: s.csrfToken(w, r), s: s, ctx: r.Context()}
 	p.At = p.Today
 	if raw := strings.TrimSpace(r.URL.Query().Get("at")); raw != "" {
 		d, err := textvi.ParseDate(raw)
@@ -201,7 +202,7 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 		ep.Code, _ = e.Args["code"].(string)
 		ep.Nearest, _ = e.Args["nearest"].([]domain.Date)
 		if at, ok := e.Args["date"].(domain.Date); ok && len(ep.Nearest) > 0 {
-			ep.Became = s.became(p, ep.Code, at)
+			ep.Became = s.became(p.ctx, ep.Code, at)
 		}
 	}
 	p.Title = p.T("ui.not_found_title")
@@ -213,8 +214,7 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 
 // became lists what the units that carried code before at had become on
 // at: Huyện Bảo Thắng on 01/07/2025 → Tỉnh Lào Cai (its duties).
-func (s *Server) became(p *Page, code string, at domain.Date) []domain.LinkedUnit {
-	ctx := context.Background()
+func (s *Server) became(ctx context.Context, code string, at domain.Date) []domain.LinkedUnit {
 	vs, err := s.Store.CodeValidities(ctx, code)
 	if err != nil {
 		return nil

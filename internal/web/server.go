@@ -9,6 +9,8 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"path"
+	"mime"
 	"net/http"
 	"net/netip"
 	"time"
@@ -77,10 +79,10 @@ func (s *Server) loadStatic() error {
 		}
 		sum := sha256.Sum256(b)
 		name := d.Name()
-		ext := name[len(name)-len(".css"):]
-		ctype := "application/octet-stream"
-		if ext == ".css" {
-			ctype = "text/css; charset=utf-8"
+		ext := path.Ext(name)
+		ctype := mime.TypeByExtension(ext)
+		if ctype == "" {
+			ctype = "application/octet-stream"
 		}
 		fp := name[:len(name)-len(ext)] + "." + hex.EncodeToString(sum[:])[:10] + ext
 		s.static[fp] = staticFile{body: b, ctype: ctype}
