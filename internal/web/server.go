@@ -9,10 +9,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"path"
 	"mime"
 	"net/http"
 	"net/netip"
+	"path"
 	"time"
 
 	"thonso/internal/domain"
