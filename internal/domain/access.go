@@ -151,3 +151,10 @@ func (a *Actor) Can(p Permission) bool { return !a.Scope(p).Empty() }
 func CLIActor() *Actor {
 	return &Actor{User: User{Login: "cli"}, Grants: []Grant{{Role: RoleAdmin}}, Via: "cli"}
 }
+
+// Purposes a user picks from when revealing a masked value or exporting
+// personal data (Decree 356/2025: processing needs a stated purpose).
+var Purposes = []string{"support", "verify", "report", "inspection", "subject_request", "incident"}
+
+// ValidPurpose reports whether p is one of Purposes.
+func ValidPurpose(p string) bool { return slices.Contains(Purposes, p) }

@@ -13,11 +13,13 @@ import (
 
 type auditPage struct {
 	*Page
+	Purposes []string
 	Entries []store.AuditEntry
 	Next    int64
 	Filter  map[string]string
 	Errors  map[string]string
 	Query   string
+	Hidden  map[string]string // the filter, carried by the export form
 }
 
 // auditFilter reads ?unit=CODE&user=LOGIN&entity=&id=&from=&to= (dates dd/mm/yyyy).
@@ -67,7 +69,7 @@ func (s *Server) auditFilter(r *http.Request, p *Page) (store.AuditFilter, map[s
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.audit")
 	f, vals, errs := s.auditFilter(r, p)
-	ap := auditPage{Page: p, Filter: vals, Errors: errs}
+	ap := auditPage{Page: p, Filter: vals, Errors: errs, Purposes: domain.Purposes}
 	status := http.StatusOK
 	if len(errs) == 0 {
 		f.Limit = 100
@@ -83,6 +85,12 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Del("before")
 	ap.Query = q.Encode()
+	ap.Hidden = map[string]string{}
+	for k, v := range vals {
+		if v != "" {
+			ap.Hidden[k] = v
+		}
+	}
 	s.render(w, status, "audit", ap)
 }
 
@@ -95,6 +103,11 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, domain.Errorf(domain.EINVALID, "error.bad_request"))
 		return
 	}
+	purpose := r.URL.Query().Get("purpose")
+	if !domain.ValidPurpose(purpose) {
+		s.fail(w, p, domain.Errorf(domain.EINVALID, "purpose.missing").WithField("purpose"))
+		return
+	}
 	a := actorOf(r)
 	f.Limit = 5000
 	es, _, err := s.Store.AuditEntries(r.Context(), a.Scope(domain.PermAuditView), f)
@@ -102,7 +115,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	if err := s.Store.Audit(r.Context(), a, store.AuditEntry{Action: "export", Entity: "audit_log", EntityID: strconv.Itoa(len(es))}); err != nil {
+	if err := s.Store.Audit(r.Context(), a, store.AuditEntry{Action: "export", Entity: "audit_log", EntityID: strconv.Itoa(len(es)), Purpose: purpose}); err != nil {
 		s.fail(w, p, err)
 		return
 	}

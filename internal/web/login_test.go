@@ -182,7 +182,10 @@ func TestMustChangePassword(t *testing.T) {
 	if strings.Contains(trail, "tam-thoi-123") {
 		t.Fatal("a password reached the audit")
 	}
-	status, csvBody, h2 := admin.get("/audit.csv?entity=user&id=" + itoa(m.ID))
+	if status, body, _ := admin.get("/audit.csv?entity=user&id=" + itoa(m.ID)); status != 400 || !strings.Contains(body, "Hãy chọn mục đích") {
+		t.Fatalf("export without a purpose: %d", status)
+	}
+	status, csvBody, h2 := admin.get("/audit.csv?purpose=inspection&entity=user&id=" + itoa(m.ID))
 	if status != 200 || !strings.HasPrefix(csvBody, "\xef\xbb\xbfThời điểm,") || !strings.Contains(h2.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("audit export: %d %.100q", status, csvBody)
 	}
@@ -260,3 +263,36 @@ func TestTrustedProxy(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestGrantsToReviewOnSuccessor: a grant left on old Xã Gia Phú shows on
+// today's Xã Gia Phú page for its officer, who keeps it.
+func TestGrantsToReviewOnSuccessor(t *testing.T) {
+	env := newLoginEnv(t)
+	ctx := context.Background()
+	old, err := env.store.UnitAt(ctx, "02923", domain.MustDate("2024-10-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.store.CreateUser(ctx, domain.CLIActor(), store.NewUser{Login: "canbo.cu", Name: "Cán Bộ Cũ", PasswordHash: "x"}, domain.RoleOfficer, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, env.srv.URL)
+	_, body, _ := b.get("/units/02923")
+	if strings.Contains(body, "Quyền cần xem lại") {
+		t.Fatal("a visitor sees grants to review")
+	}
+	b.get("/login")
+	b.post("/login", url.Values{"login": {"canbo.giaphu"}, "password": {demo.Password}})
+	_, body, _ = b.get("/units/02923")
+	if !strings.Contains(body, "Quyền cần xem lại") || !strings.Contains(body, "Cán Bộ Cũ") {
+		t.Fatalf("review section missing")
+	}
+	i := strings.Index(body, "/keep")
+	j := strings.LastIndex(body[:i], "/users/")
+	if status, _, h := b.post(body[j:i+len("/keep")], url.Values{"next": {"/units/02923"}}); status != 303 || h.Get("Location") != "/units/02923" {
+		t.Fatalf("keep: %d %s", status, h.Get("Location"))
+	}
+	if _, body, _ = b.get("/units/02923"); strings.Contains(body, "Cán Bộ Cũ") {
+		t.Fatal("kept grant still listed")
+	}
+}
