@@ -31,6 +31,12 @@ func TestLoginInChromium(t *testing.T) {
 	b.wantText("#me-link", "Lê Thị Minh")
 	b.wantText("#users", "Lý Thị Hoa")
 	b.screenshot("06-users")
+	b.open("/me", http.StatusOK)
+	b.wantText("#grants", "Cán bộ", "Xã Gia Phú")
+	b.screenshot("07-me")
+	b.open("/audit", http.StatusOK)
+	b.wantText("#audit", "canbo.giaphu", "Đăng nhập")
+	b.screenshot("08-audit")
 
 	b.submit("#logout", http.StatusOK)
 	b.wantText("#login-link", "Đăng nhập")

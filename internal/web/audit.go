@@ -14,12 +14,12 @@ import (
 type auditPage struct {
 	*Page
 	Purposes []string
-	Entries []store.AuditEntry
-	Next    int64
-	Filter  map[string]string
-	Errors  map[string]string
-	Query   string
-	Hidden  map[string]string // the filter, carried by the export form
+	Entries  []store.AuditEntry
+	Next     int64
+	Filter   map[string]string
+	Errors   map[string]string
+	Query    string
+	Hidden   map[string]string // the filter, carried by the export form
 }
 
 // auditFilter reads ?unit=CODE&user=LOGIN&entity=&id=&from=&to= (dates dd/mm/yyyy).
@@ -125,7 +125,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{p.T("ui.audit_time"), p.T("ui.audit_user"), p.T("ui.audit_ip"), p.T("ui.audit_action"), p.T("ui.audit_record"), p.T("ui.audit_changes"), p.T("ui.audit_purpose")})
 	for _, e := range es {
-		cw.Write([]string{p.When(e), e.Login, e.IP, p.Action(e), e.Entity + " " + e.EntityID, p.ChangesText(e), e.Purpose})
+		cw.Write([]string{p.When(e), e.Login, e.IP, p.Action(e), p.Record(e), p.ChangesText(e), e.Purpose})
 	}
 	cw.Flush()
 }
@@ -144,13 +144,29 @@ func (p *Page) Action(e store.AuditEntry) string {
 	return e.Action
 }
 
+// Record names an entry's record in the page's language: "tài khoản 4".
+func (p *Page) Record(e store.AuditEntry) string {
+	name := e.Entity
+	if k := "audit.entity." + e.Entity; p.s.Cat.Has(k) {
+		name = p.T(k)
+	}
+	return strings.TrimSpace(name + " " + e.EntityID)
+}
+
+func (p *Page) fieldName(f string) string {
+	if k := "audit.field." + f; p.s.Cat.Has(k) {
+		return p.T(k)
+	}
+	return f
+}
+
 // ChangesText writes the changed fields: "role: → officer; name (thay đổi)".
 func (p *Page) ChangesText(e store.AuditEntry) string {
 	var parts []string
 	for _, c := range e.Changes {
 		switch {
 		case c.Changed:
-			parts = append(parts, c.Field+" ("+p.T("ui.audit_changed")+")")
+			parts = append(parts, p.fieldName(c.Field)+" ("+p.T("ui.audit_changed")+")")
 		default:
 			b, a := "", ""
 			if c.Before != nil {
@@ -159,7 +175,7 @@ func (p *Page) ChangesText(e store.AuditEntry) string {
 			if c.After != nil {
 				a = *c.After
 			}
-			parts = append(parts, c.Field+": "+b+" → "+a)
+			parts = append(parts, p.fieldName(c.Field)+": "+b+" → "+a)
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -174,7 +174,7 @@ func TestMustChangePassword(t *testing.T) {
 	// Viewing the account is audited; the reset records no password.
 	admin.get("/users/" + itoa(m.ID))
 	_, trail, _ := admin.get("/audit?entity=user&id=" + itoa(m.ID))
-	for _, want := range []string{"Xem", "Đặt lại mật khẩu", "password (đã thay đổi)", "quantri"} {
+	for _, want := range []string{"Xem", "Đặt lại mật khẩu", "mật khẩu (đã thay đổi)", "quantri", "tài khoản " + itoa(m.ID)} {
 		if !strings.Contains(trail, want) {
 			t.Errorf("audit page lacks %q", want)
 		}
