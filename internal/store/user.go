@@ -28,32 +28,6 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (domain.User, er
 // NormalizeLogin lowercases a login and trims it.
 func NormalizeLogin(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// NormalizePhone keeps the digits of a Vietnamese phone number, writing
-// +84 as 0: "+84 399 991 234" → "0399991234". Empty stays empty.
-func NormalizePhone(s string) (string, error) {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || (r == '+' && b.Len() == 0):
-		default:
-			return "", domain.Errorf(domain.EINVALID, "phone.invalid", "value", s).WithField("phone")
-		}
-	}
-	p := b.String()
-	if strings.HasPrefix(p, "84") && len(p) == 11 {
-		p = "0" + p[2:]
-	}
-	if p == "" {
-		return "", nil
-	}
-	if len(p) != 10 || p[0] != '0' {
-		return "", domain.Errorf(domain.EINVALID, "phone.invalid", "value", s).WithField("phone")
-	}
-	return p, nil
-}
-
 func validLogin(l string) bool {
 	if len(l) < 3 || len(l) > 64 {
 		return false
@@ -77,7 +51,7 @@ func (s *Store) CreateUser(ctx context.Context, a *domain.Actor, nu NewUser, rol
 	if nu.Name == "" {
 		return domain.User{}, domain.Errorf(domain.EINVALID, "user.name_missing").WithField("name")
 	}
-	phone, err := NormalizePhone(nu.Phone)
+	phone, err := domain.ParsePhone(nu.Phone)
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -117,7 +91,7 @@ func (s *Store) CreateUser(ctx context.Context, a *domain.Actor, nu NewUser, rol
 // unknown one is ENOTFOUND (the caller still spends the time of a check).
 func (s *Store) Credentials(ctx context.Context, loginOrPhone string) (domain.User, string, error) {
 	l := NormalizeLogin(loginOrPhone)
-	phone, _ := NormalizePhone(loginOrPhone)
+	phone, _ := domain.ParsePhone(loginOrPhone)
 	if phone == "" {
 		phone = "-"
 	}
