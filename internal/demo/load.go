@@ -13,12 +13,15 @@ import (
 type Result struct {
 	Loaded   bool   // false when the database already held this version
 	Older    string // the older demo version found, if any
-	Villages int
-	Enrolled int
+	Villages  int
+	Enrolled  int
+	Residents int
 }
 
 // demoActor is who the audit says loaded the demo.
-func demoActor() *domain.Actor { return &domain.Actor{User: domain.User{Login: "demo"}, Via: "cli"} }
+func demoActor() *domain.Actor {
+	return &domain.Actor{User: domain.User{Login: "demo"}, Grants: []domain.Grant{{Role: domain.RoleAdmin}}, Via: "cli"}
+}
 
 // at is a story clock fixed at 08:00 Vietnam time on d.
 func at(d domain.Date) func() time.Time {
@@ -68,6 +71,11 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	if err := loadUsers(ctx, s); err != nil {
 		return Result{}, fmt.Errorf("demo users: %w", err)
 	}
+	n, err := loadPeople(ctx, s)
+	if err != nil {
+		return Result{}, fmt.Errorf("demo people: %w", err)
+	}
+	res.Residents = n
 	return res, s.SetMeta(ctx, "demo_version", Version)
 }
 
@@ -87,4 +95,27 @@ func villageNamed(ctx context.Context, s *store.Store, v Village) (domain.Unit, 
 		}
 	}
 	return domain.Unit{}, domain.Errorf(domain.ENOTFOUND, "unit.not_found_on", "code", v.Name, "date", Snapshot)
+}
+
+// loadPeople gives every demo village households and residents, through
+// the same bulk load as a spreadsheet import.
+func loadPeople(ctx context.Context, s *store.Store) (int, error) {
+	g := newGen()
+	var rows []store.PersonRow
+	for i, v := range Villages {
+		u, err := villageNamed(ctx, s, v)
+		if err != nil {
+			return 0, err
+		}
+		if v.Name == "Thôn Đông Căm" {
+			rows = append(rows, g.dongCam(v, u.ID)...)
+		} else {
+			rows = append(rows, g.villagePeople(v, u.ID, 25+(i*23)%45)...)
+		}
+	}
+	res, err := s.WithClock(at(End)).ApplyPeople(ctx, demoActor(), rows, store.PeopleOptions{Source: "demo"})
+	if err != nil {
+		return 0, err
+	}
+	return res.Created, nil
 }

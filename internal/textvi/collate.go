@@ -1,7 +1,9 @@
 package textvi
 
 import (
+	"encoding/hex"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -24,4 +26,22 @@ func SortBy[T any](c *Collator, items []T, key func(T) string) {
 	sort.SliceStable(items, func(i, j int) bool {
 		return c.c.CompareString(key(items[i]), key(items[j])) < 0
 	})
+}
+
+// SortKey returns a string whose byte order is the Vietnamese order of s
+// (hex of the collation key), so a database can ORDER BY it on any engine.
+func (c *Collator) SortKey(s string) string {
+	var buf collate.Buffer
+	return hex.EncodeToString(c.c.KeyFromString(&buf, s))
+}
+
+// PersonSortKey orders people as Vietnamese lists do: by given name (the
+// last word), then by the full name.
+func (c *Collator) PersonSortKey(fullName string) string {
+	words := strings.Fields(fullName)
+	given := ""
+	if len(words) > 0 {
+		given = words[len(words)-1]
+	}
+	return c.SortKey(given + " " + fullName)
 }

@@ -72,3 +72,15 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonSortKey(t *testing.T) {
+	c := NewCollator()
+	names := []string{"Nguyễn Văn Bình", "Lò Thị Ánh", "Trần An", "Đỗ Văn Bình", "Hoàng Thị Ân"}
+	SortBy(c, names, c.PersonSortKey)
+	want := []string{"Trần An", "Lò Thị Ánh", "Hoàng Thị Ân", "Đỗ Văn Bình", "Nguyễn Văn Bình"}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("order %v, want %v", names, want)
+		}
+	}
+}

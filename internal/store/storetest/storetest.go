@@ -32,6 +32,10 @@ func Run(t *testing.T, open Opener) {
 		{"GrantsAndScope", testGrantsAndScope},
 		{"SessionsTokensThrottle", testSessionsTokensThrottle},
 		{"AuditAppendOnly", testAuditAppendOnly},
+		{"DemoFigures", testDemoFigures},
+		{"ResidentsAsOf", testResidentsAsOf},
+		{"ResidentRules", testResidentRules},
+		{"PeopleImport", testPeopleImport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
