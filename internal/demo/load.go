@@ -11,8 +11,8 @@ import (
 
 // Result says what Load did.
 type Result struct {
-	Loaded   bool   // false when the database already held this version
-	Older    string // the older demo version found, if any
+	Loaded    bool   // false when the database already held this version
+	Older     string // the older demo version found, if any
 	Villages  int
 	Enrolled  int
 	Residents int

@@ -23,10 +23,10 @@ type PersonRow struct {
 // PeopleResult says what a bulk load did (or, in a dry run, would do).
 type PeopleResult struct {
 	Created, Updated, Unchanged int
-	HouseholdsCreated          int
-	HouseholdsUpdated          int
-	Rejected                   []domain.RowError // rows left out (valid-only mode) or refusing the whole load
-	ResidentIDs                []int64
+	HouseholdsCreated           int
+	HouseholdsUpdated           int
+	Rejected                    []domain.RowError // rows left out (valid-only mode) or refusing the whole load
+	ResidentIDs                 []int64
 }
 
 // PeopleOptions choose how a bulk load applies.

@@ -71,10 +71,10 @@ func testResidentsAsOf(t *testing.T, open Opener) {
 		}
 		return got
 	}
-	mk("Người Chuyển Đi", "1990-01-01", "", "2025-01-02", domain.LeftMoved)      // lives there on 01/01/2025
-	mk("Người Đã Mất", "1940-01-01", "", "2025-01-01", domain.LeftDeceased)     // not on 01/01/2025 (left that day)
-	mk("Người Chuyển Đến", "1995-05-05", "2025-01-01", "", "")                   // lives there from 01/01/2025
-	mk("Em Mười Bốn", "2011-01-01", "", "", "")                                  // 14 on 01/01/2025, not the day before
+	mk("Người Chuyển Đi", "1990-01-01", "", "2025-01-02", domain.LeftMoved) // lives there on 01/01/2025
+	mk("Người Đã Mất", "1940-01-01", "", "2025-01-01", domain.LeftDeceased) // not on 01/01/2025 (left that day)
+	mk("Người Chuyển Đến", "1995-05-05", "2025-01-01", "", "")              // lives there from 01/01/2025
+	mk("Em Mười Bốn", "2011-01-01", "", "", "")                             // 14 on 01/01/2025, not the day before
 	// The deceased counts the day before she died; the newcomer from the
 	// day he came; the boy from his 14th birthday; the leaver until he left.
 	for d, want := range map[string]int{"2024-12-31": 2, "2025-01-01": 3, "2025-01-02": 2} {
