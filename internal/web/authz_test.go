@@ -31,10 +31,13 @@ var roleLogin = map[string]string{"admin": "quantri", "officer": "canbo.giaphu",
 // fixture is a demo database made once and copied for each case, so that
 // a case that changes data cannot affect another.
 type fixture struct {
-	path     string
-	memberID int64
-	grantID  int64
-	tokenID  int64
+	path        string
+	memberID    int64
+	grantID     int64
+	tokenID     int64
+	householdID int64
+	residentID  int64
+	editForm    url.Values // the resident's current values, as its edit form posts them
 }
 
 var (
@@ -77,11 +80,26 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
+	dc, err := s.UnitAt(ctx, "T000001", demo.End)
+	if err != nil {
+		return fixture{}, err
+	}
+	hs, err := s.Households(ctx, domain.Scope{All: true}, dc.ID)
+	if err != nil {
+		return fixture{}, err
+	}
+	rs, _, err := s.Residents(ctx, domain.Scope{All: true}, store.ResidentQuery{HouseholdID: hs[0].ID})
+	if err != nil {
+		return fixture{}, err
+	}
+	r := rs[0]
+	edit := url.Values{"full_name": {r.FullName}, "birth": {r.BirthText()}, "sex": {string(r.Sex)}, "relation": {string(r.Relation)},
+		"phone": {r.Phone}, "cccd": {r.CCCD}, "version": {strconv.Itoa(r.Version)}}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit}, nil
 }
 
 type matrixServer struct {
@@ -177,6 +195,11 @@ type matrixRow struct {
 	want            map[string]int // by role; "*" for the rest
 }
 
+// formsOf gives the rows whose form depends on the fixture their form.
+var formsOf = map[string]func(fixture) url.Values{
+	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+}
+
 func fixed(p string) func(fixture, matrixServer) string {
 	return func(fixture, matrixServer) string { return p }
 }
@@ -190,6 +213,19 @@ func staff(ok, outOfScope int) map[string]int {
 }
 
 func loggedIn(code int) map[string]int { return map[string]int{"anon": 303, "*": code} }
+
+// village: the Đông Căm team and the Gia Phú officer reach it; an officer
+// elsewhere gets 404; a viewer lacks the permission.
+func village(code int) map[string]int {
+	return map[string]int{"anon": 303, "admin": code, "officer": code, "officer_out": 404, "leader": code, "member": code, "viewer": 403}
+}
+
+func hh(f fixture, suffix string) string {
+	return "/households/" + strconv.FormatInt(f.householdID, 10) + suffix
+}
+func rsd(f fixture, suffix string) string {
+	return "/residents/" + strconv.FormatInt(f.residentID, 10) + suffix
+}
 
 var matrix = []matrixRow{
 	{"GET", "/healthz", fixed("/healthz"), nil, all(200)},
@@ -229,6 +265,19 @@ var matrix = []matrixRow{
 		return "/users/" + strconv.FormatInt(f.memberID, 10) + "/password"
 	},
 		url.Values{"password": {"mat-khau-dat-lai"}}, staff(303, 404)},
+	{"GET", "/villages/{code}/residents", fixed("/villages/T000001/residents"), nil, village(200)},
+	{"GET", "/villages/{code}/households/new", fixed("/villages/dong-cam/households/new"), nil, village(200)},
+	{"POST", "/villages/{code}/households", fixed("/villages/T000001/households"), url.Values{"number": {"999"}}, village(303)},
+	{"GET", "/households/{id}", func(f fixture, _ matrixServer) string { return hh(f, "") }, nil, village(200)},
+	{"POST", "/households/{id}", func(f fixture, _ matrixServer) string { return hh(f, "") }, url.Values{"number": {"1"}, "hamlet": {"Xóm 9"}, "version": {"1"}}, village(303)},
+	{"GET", "/households/{id}/residents/new", func(f fixture, _ matrixServer) string { return hh(f, "/residents/new") }, nil, village(200)},
+	{"POST", "/households/{id}/residents", func(f fixture, _ matrixServer) string { return hh(f, "/residents") },
+		url.Values{"full_name": {"Hoàng Văn Mới"}, "birth": {"2001"}, "sex": {"male"}, "relation": {"con"}}, village(303)},
+	{"GET", "/residents/{id}", func(f fixture, _ matrixServer) string { return rsd(f, "") }, nil, village(200)},
+	{"POST", "/residents/{id}/reveal", func(f fixture, _ matrixServer) string { return rsd(f, "/reveal") }, url.Values{"purpose": {"support"}},
+		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 200, "member": 403, "viewer": 403}},
+	{"GET", "/residents/{id}/edit", func(f fixture, _ matrixServer) string { return rsd(f, "/edit") }, nil, village(200)},
+	{"POST", "/residents/{id}", func(f fixture, _ matrixServer) string { return rsd(f, "") }, nil, village(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }
@@ -261,6 +310,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					m = newMatrixServer(t)
 				}
 				var form url.Values
+				if fn := formsOf[row.method+" "+row.pattern]; fn != nil {
+					row.form = fn(fix)
+				}
 				if row.form != nil {
 					form = url.Values{}
 					for k, v := range row.form {
