@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	nfd "golang.org/x/text/unicode/norm"
+
 	"thonso/internal/cli"
 	"thonso/internal/store/storetest"
 )
@@ -249,3 +251,43 @@ func TestUserAndToken(t *testing.T) {
 		t.Fatalf("user --help: %s", r.stdout)
 	}
 }
+
+func TestImportResidentsCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "r.db")
+	run(t, "demo", "--db", db).mustOK(t)
+	csv := "\ufeffHọ và tên;Ngày sinh;Giới tính;Số hộ;Số điện thoại\r\n" +
+		norm("Nguyễn Văn Hùng") + ";12/05/1988;Nam;N-1;84912345678\r\n" +
+		"Trần Thị Lan;1990;Nữ;N-1;\r\n"
+	path := filepath.Join(dir, "ds.csv")
+	os.WriteFile(path, []byte(csv), 0o644)
+	r := run(t, "import", "residents", "--db", db, "--village", "dong-cam", "--dry-run", path).mustOK(t)
+	if !strings.Contains(r.stdout, "Xem trước") || !strings.Contains(r.stdout, "sẽ tạo 2 nhân khẩu") {
+		t.Fatalf("dry run: %s", r.stdout)
+	}
+	r = run(t, "import", "residents", "--db", db, "--village", "T000001", path).mustOK(t)
+	if !strings.Contains(r.stdout, "tạo 2 nhân khẩu") {
+		t.Fatalf("import: %s", r.stdout)
+	}
+	if r := run(t, "import", "residents", "--db", db, "--village", "T000001", path).mustOK(t); !strings.Contains(r.stdout, "giữ nguyên 2") {
+		t.Fatalf("re-import: %s", r.stdout)
+	}
+	bad := filepath.Join(dir, "loi.csv")
+	os.WriteFile(bad, []byte("Họ và tên,Ngày sinh,Giới tính,Số hộ\nA Lồng,01/01/2090,Nam,N-2\nB Lồng,01/01/1990,Nam,N-2\n"), 0o644)
+	r = run(t, "import", "residents", "--db", db, "--village", "T000001", bad)
+	if r.code == 0 || !strings.Contains(r.stderr, "loi.csv, dòng 2, cột “Ngày sinh”") || !strings.Contains(r.stderr, "Không nhập gì") {
+		t.Fatalf("bad file: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "import", "residents", "--db", db, "--village", "T000001", "--valid-only", bad).mustOK(t)
+	if !strings.Contains(r.stdout, "tạo 1 nhân khẩu") || !strings.Contains(r.stdout, "loi-loi.xlsx") {
+		t.Fatalf("valid only: %s", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "loi-loi.xlsx")); err != nil {
+		t.Fatal("no rejected-rows file")
+	}
+	run(t, "import", "residents", "--db", db, "--village", "02923", path).oneLine(t, "không phải là một thôn")
+	run(t, "import", "residents", "--db", db, "--village", "T000001", filepath.Join(dir, "khong-co.xlsx")).oneLine(t, "Không đọc được tệp")
+}
+
+// norm writes s decomposed (NFD), as some keyboards and old files do.
+func norm(s string) string { return nfd.NFD.String(s) }

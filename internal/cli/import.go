@@ -10,13 +10,16 @@ import (
 )
 
 func runImport(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "residents" {
+		return runImportResidents(e, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "units" && !strings.HasPrefix(args[0], "-")) {
 		fs := e.flags("import")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fs.Usage()
 			return nil
 		}
-		return domain.Errorf(domain.EINVALID, "cli.missing_args", "what", "“units FILE…”")
+		return domain.Errorf(domain.EINVALID, "cli.missing_args", "what", "“units FILE…” / “residents FILE”")
 	}
 	if args[0] == "units" {
 		args = args[1:]

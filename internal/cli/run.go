@@ -39,7 +39,8 @@ func commands() []command {
 		{"serve", "serve [--db DSN] [--addr HOST:PORT] [--demo] [--migrate]", "run the web app and the API", runServe},
 		{"migrate", "migrate [--db DSN]", "bring the database to the current schema", runMigrate},
 		{"demo", "demo [--db DSN] [--reset]", "load the Bảo Thắng demo data set", runDemo},
-		{"import", "import units [--db DSN] [--legal-act TEXT] FILE…", "import official unit lists or a unit-change CSV/XLSX", runImport},
+		{"import", "import units [--db DSN] [--legal-act TEXT] FILE…  |  import residents [--db DSN] [--village CODE|SLUG] [--dry-run] [--valid-only] FILE",
+			"import official unit lists or a unit-change CSV/XLSX; or a village's residents from a spreadsheet", runImport},
 		{"unit", "unit [--db DSN] CODE[@DATE]", "show a unit as it was on a date (dd/mm/yyyy or YYYY-MM-DD)", runUnit},
 		{"user", "user add [--db DSN] --login L [--phone P] --name NAME --role ROLE [--unit CODE[@DATE]] [--password-stdin]", "create an account with a role over a unit's subtree", runUser},
 		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
@@ -175,7 +176,9 @@ func (e *env) printErr(err error) {
 				break
 			}
 			msg := e.cat.T(e.cfg.Lang, r.Err.Key, r.Err.Args)
-			if r.Row > 0 && strings.HasSuffix(r.File, ".json") {
+			if r.Row > 0 && r.Column != "" {
+				fmt.Fprintln(e.stderr, e.t("import.cell_error", "file", r.File, "row", r.Row, "column", r.Column, "message", msg))
+			} else if r.Row > 0 && strings.HasSuffix(r.File, ".json") {
 				fmt.Fprintln(e.stderr, e.t("import.item_error", "file", r.File, "row", r.Row, "message", msg))
 			} else if r.Row > 0 {
 				fmt.Fprintln(e.stderr, e.t("import.row_error", "file", r.File, "row", r.Row, "message", msg))

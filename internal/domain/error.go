@@ -67,9 +67,10 @@ func AsError(err error) (*Error, bool) {
 
 // RowError is one problem found in one row of an input file.
 type RowError struct {
-	File string
-	Row  int
-	Err  *Error
+	File   string
+	Row    int
+	Column string // the column's header as written in the file, when known
+	Err    *Error
 }
 
 // FileErrors is every problem found in the files of one import; the import

@@ -89,6 +89,38 @@ func legacyEncoding(name string) string {
 	return ""
 }
 
+// legacyWatch weighs the evidence down the name column. A name with two
+// or more legacy characters ("NguyÔn V¨n Hïng") settles it; a name with a
+// single one ("Vµng A Pao", or a real name with a stray "×") only counts
+// when a second such name follows, so one odd typo never refuses a file.
+// The row reported is the first where legacy text was seen.
+type legacyWatch struct {
+	row int
+	enc string
+}
+
+// see looks at the name of a row; found says the file is legacy.
+func (w *legacyWatch) see(name string, row int) (enc string, at int, found bool) {
+	e := legacyEncoding(name)
+	if e == "" {
+		return "", 0, false
+	}
+	if w.row != 0 {
+		return w.enc, w.row, true
+	}
+	n := 0
+	for _, r := range name {
+		if r >= 0x80 {
+			n++
+		}
+	}
+	if n >= 2 {
+		return e, row, true
+	}
+	w.row, w.enc = row, e
+	return "", 0, false
+}
+
 // plausibleDecoding applies rules (2)–(4) of the file comment to each word.
 func plausibleDecoding(name string, decode func(string) (string, bool)) bool {
 	changed, wasBad := false, false

@@ -10,7 +10,7 @@ import (
 var tables = map[string]bool{"units": true, "unit_names": true, "unit_parents": true, "unit_links": true,
 	"unit_events": true, "unit_slugs": true, "counters": true, "enrolments": true, "meta": true,
 	"users": true, "grants": true, "sessions": true, "api_tokens": true, "login_failures": true, "audit_log": true,
-	"households": true, "residents": true}
+	"households": true, "residents": true, "uploads": true}
 
 // CountRows counts the rows of one of our tables.
 func (s *Store) CountRows(ctx context.Context, table string) (int, error) {

@@ -38,6 +38,7 @@ type fixture struct {
 	householdID int64
 	residentID  int64
 	editForm    url.Values // the resident's current values, as its edit form posts them
+	uploadID    int64      // a spreadsheet the administrator uploaded (only they see it)
 }
 
 var (
@@ -95,11 +96,16 @@ func buildFixture(dir string) (fixture, error) {
 	r := rs[0]
 	edit := url.Values{"full_name": {r.FullName}, "birth": {r.BirthText()}, "sex": {string(r.Sex)}, "relation": {string(r.Relation)},
 		"phone": {r.Phone}, "cccd": {r.CCCD}, "version": {strconv.Itoa(r.Version)}}
+	upID, err := s.SaveUpload(ctx, &domain.Actor{User: adm}, store.Upload{Kind: "residents", Name: "ds.csv", VillageID: dc.ID,
+		Data: []byte("Họ và tên,Ngày sinh,Giới tính,Số hộ\nLò Văn Mới,1990,Nam,M-1\n")})
+	if err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID}, nil
 }
 
 type matrixServer struct {
@@ -278,6 +284,20 @@ var matrix = []matrixRow{
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 200, "member": 403, "viewer": 403}},
 	{"GET", "/residents/{id}/edit", func(f fixture, _ matrixServer) string { return rsd(f, "/edit") }, nil, village(200)},
 	{"POST", "/residents/{id}", func(f fixture, _ matrixServer) string { return rsd(f, "") }, nil, village(303)},
+	{"GET", "/import/residents", fixed("/import/residents"), nil, map[string]int{"anon": 303, "viewer": 403, "*": 200}},
+	{"GET", "/import/residents/template.xlsx", fixed("/import/residents/template.xlsx"), nil, map[string]int{"anon": 303, "viewer": 403, "*": 200}},
+	{"POST", "/import/residents", fixed("/import/residents"), url.Values{"village": {"T000001"}}, map[string]int{"anon": 303, "viewer": 403, "*": 422}},
+	{"GET", "/import/residents/{id}", func(f fixture, _ matrixServer) string {
+		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10)
+	}, nil,
+		map[string]int{"anon": 303, "viewer": 403, "admin": 200, "*": 404}},
+	{"POST", "/import/residents/{id}/apply", func(f fixture, _ matrixServer) string {
+		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/apply"
+	}, nil,
+		map[string]int{"anon": 303, "viewer": 403, "admin": 303, "*": 404}},
+	{"GET", "/import/residents/{id}/rejected.xlsx", func(f fixture, _ matrixServer) string {
+		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx"
+	}, nil, map[string]int{"anon": 303, "viewer": 403, "admin": 200, "*": 404}},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

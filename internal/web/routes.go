@@ -63,6 +63,12 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/residents/{id}/reveal", domain.PermResidentViewPII, s.residentReveal),
 		perm("GET", "/residents/{id}/edit", domain.PermResidentEdit, s.residentEditForm),
 		perm("POST", "/residents/{id}", domain.PermResidentEdit, s.residentUpdate),
+		perm("GET", "/import/residents", domain.PermResidentEdit, s.importForm),
+		perm("GET", "/import/residents/template.xlsx", domain.PermResidentEdit, s.importTemplate),
+		perm("POST", "/import/residents", domain.PermResidentEdit, s.importUpload),
+		perm("GET", "/import/residents/{id}", domain.PermResidentEdit, s.importStatus),
+		perm("POST", "/import/residents/{id}/apply", domain.PermResidentEdit, s.importApply),
+		perm("GET", "/import/residents/{id}/rejected.xlsx", domain.PermResidentEdit, s.importRejected),
 		perm("GET", "/audit", domain.PermAuditView, s.auditList),
 		perm("GET", "/audit.csv", domain.PermAuditView, s.auditExport),
 	}

@@ -50,3 +50,20 @@ CREATE INDEX residents_village ON residents (village_id);
 CREATE INDEX residents_household ON residents (household_id);
 CREATE INDEX residents_name ON residents (name_fold);
 CREATE INDEX residents_phone ON residents (phone);
+
+-- Uploaded spreadsheets between preview and confirmation, and the
+-- progress of their import (any app server can show it).
+CREATE TABLE uploads (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    kind        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    village_id  INTEGER REFERENCES units (id),
+    data        BLOB NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'uploaded',
+    done        INTEGER NOT NULL DEFAULT 0,
+    total       INTEGER NOT NULL DEFAULT 0,
+    result      TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);

@@ -1,0 +1,180 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"thonso/internal/api"
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store"
+	"thonso/internal/store/storetest"
+)
+
+// TestResidentAPI reads and writes households and residents with tokens,
+// within scope and with masking, validating each exchange against the
+// OpenAPI document.
+func TestResidentAPI(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.DemoSQLite(t)
+	cat, _ := i18n.Load()
+	srv := httptest.NewServer((&api.API{Store: s, Cat: cat, Now: func() time.Time { return time.Date(2026, 10, 31, 9, 0, 0, 0, time.UTC) }}).Handler())
+	defer srv.Close()
+	doc := loadSpec(t, srv.URL)
+	router, _ := gorillamux.NewRouter(doc)
+	token := func(login string) string {
+		u, _, err := s.Credentials(ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	leader, member, viewer := token("totruong.dongcam"), token("thanhvien.dongcam"), token("xem.laocai")
+	call := func(tok, method, path string, body any) (int, string) {
+		t.Helper()
+		var rd io.Reader
+		var raw []byte
+		if body != nil {
+			if s, ok := body.(string); ok {
+				raw = []byte(s)
+			} else {
+				raw, _ = json.Marshal(body)
+			}
+			rd = bytes.NewReader(raw)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s not in OpenAPI: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if raw != nil {
+			req.Body = io.NopCloser(bytes.NewReader(raw))
+		}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header, Body: io.NopCloser(bytes.NewReader(b))}
+		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+			t.Fatalf("%s %s response does not match OpenAPI: %v\n%s", method, path, err, b)
+		}
+		return res.StatusCode, string(b)
+	}
+
+	st, body := call(member, "GET", "/api/v1/villages/T000001/residents?at=2024-10-31&limit=200", nil)
+	var lst struct {
+		Items []struct {
+			ID    int64   `json:"id"`
+			Phone *string `json:"phone"`
+			CCCD  *string `json:"cccd"`
+		} `json:"items"`
+		Next *string `json:"next"`
+	}
+	json.Unmarshal([]byte(body), &lst)
+	if st != 200 || len(lst.Items) != 200 || lst.Next == nil {
+		t.Fatalf("list: %d %d", st, len(lst.Items))
+	}
+	for _, it := range lst.Items {
+		if it.CCCD != nil && !strings.HasPrefix(*it.CCCD, "•••• ") {
+			t.Fatalf("unmasked CCCD in a list: %s", *it.CCCD)
+		}
+	}
+	id := strconv.FormatInt(lst.Items[0].ID, 10)
+	if st, _ := call(member, "GET", "/api/v1/residents/"+id+"?reveal=true&purpose=support", nil); st != 403 {
+		t.Fatalf("member reveal: %d", st)
+	}
+	if st, b := call(leader, "GET", "/api/v1/residents/"+id+"?reveal=true", nil); st != 400 || !strings.Contains(b, `"field":"purpose"`) {
+		t.Fatalf("reveal without purpose: %d %s", st, b)
+	}
+	if st, b := call(leader, "GET", "/api/v1/residents/"+id+"?reveal=true&purpose=verify", nil); st != 200 || !strings.Contains(b, `"masked":false`) {
+		t.Fatalf("reveal: %d %s", st, b)
+	}
+	if st, _ := call(viewer, "GET", "/api/v1/residents/"+id, nil); st != 404 {
+		t.Fatalf("viewer reads a resident: %d", st)
+	}
+	if st, _ := call(leader, "GET", "/api/v1/villages/T000003/residents", nil); st != 404 {
+		t.Fatalf("another village: %d", st)
+	}
+	st, body = call(viewer, "GET", "/api/v1/units/T000001/figures?at=2024-10-31", nil)
+	if st != 200 || !strings.Contains(body, `"aged_14_plus":387`) || !strings.Contains(body, `"public_service_accounts_14_plus":257`) || !strings.Contains(body, `"public_service_account_rate":0.664`) {
+		t.Fatalf("figures: %d %s", st, body)
+	}
+
+	// Writes.
+	st, body = call(member, "POST", "/api/v1/households", map[string]any{"village_code": "T000001", "number": "API-1", "hamlet": "Xóm 2"})
+	if st != 201 {
+		t.Fatalf("household: %d %s", st, body)
+	}
+	var h struct{ ID int64 }
+	json.Unmarshal([]byte(body), &h)
+	newR := map[string]any{"household_id": h.ID, "full_name": "Lù Văn Phúc", "birth_date": "1995-03-04", "sex": "male", "relation": "chu_ho",
+		"phone": "+84 399 998 877", "vneid": map[string]any{"since": "2025-01-02", "helped": true}, "portal": map[string]any{"since": "2025-01-03", "helped": true}}
+	st, body = call(member, "POST", "/api/v1/residents", newR)
+	if st != 201 || !strings.Contains(body, `"phone":"•••• 8877"`) || !strings.Contains(body, `"public_service_account":{"since":"2025-01-03","helped":true}`) {
+		t.Fatalf("create: %d %s", st, body)
+	}
+	var created struct {
+		ID      int64 `json:"id"`
+		Version int   `json:"version"`
+	}
+	json.Unmarshal([]byte(body), &created)
+	before, _ := s.CountRows(ctx, "residents")
+	for name, c := range map[string]struct {
+		body  any
+		field string
+	}{
+		"future birth":  {map[string]any{"household_id": h.ID, "full_name": "A", "birth_date": "2099-01-01", "sex": "male"}, "birth"},
+		"bad date":      {`{"household_id": 1, "full_name": "A", "birth_date": "31/12/1990", "sex": "male"}`, ""},
+		"unknown field": {map[string]any{"household_id": h.ID, "full_name": "A", "birth_date": "1990-01-01", "sex": "male", "password_vneid": "x"}, "password_vneid"},
+		"bad phone":     {map[string]any{"household_id": h.ID, "full_name": "A", "birth_date": "1990-01-01", "sex": "male", "phone": "123"}, "phone"},
+		"not JSON":      {"{", ""},
+	} {
+		st, b := call(member, "POST", "/api/v1/residents", c.body)
+		if st != 400 || !strings.Contains(b, `"code":"EINVALID"`) || (c.field != "" && !strings.Contains(b, `"field":"`+c.field+`"`)) {
+			t.Errorf("%s: %d %s", name, st, b)
+		}
+	}
+	if after, _ := s.CountRows(ctx, "residents"); after != before {
+		t.Fatal("a refused body wrote a resident")
+	}
+	upd := newR
+	upd["version"] = created.Version
+	upd["smartphone"] = map[string]any{"since": "2025-02-01", "helped": false}
+	path := "/api/v1/residents/" + strconv.FormatInt(created.ID, 10)
+	if st, b := call(member, "PATCH", path, upd); st != 200 || !strings.Contains(b, `"smartphone":{"since":"2025-02-01","helped":false}`) {
+		t.Fatalf("patch: %d %s", st, b)
+	}
+	if st, b := call(member, "PATCH", path, upd); st != 409 || !strings.Contains(b, `"code":"ECONFLICT"`) {
+		t.Fatalf("stale patch: %d %s", st, b)
+	}
+	if st, _ := call(viewer, "POST", "/api/v1/households", map[string]any{"village_code": "T000001", "number": "API-2"}); st != 404 {
+		t.Fatalf("viewer writes: %d", st)
+	}
+	var rs []domain.Resident
+	rs, _, _ = s.Residents(ctx, domain.Scope{All: true}, store.ResidentQuery{HouseholdID: h.ID})
+	if len(rs) != 1 || rs[0].Phone != "0399998877" {
+		t.Fatalf("stored %+v", rs)
+	}
+}
