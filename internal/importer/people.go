@@ -39,7 +39,9 @@ func (r PeopleReport) Refused(opt PeopleOptions) bool { return len(r.Problems) >
 func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Reader, name string, today domain.Date, opt PeopleOptions) (PeopleReport, error) {
 	var rep PeopleReport
 	var rows []store.PersonRow
-	var kept []ResidentRow // the rows in rows, same order
+	// kept holds, for each row in rows, only what a rejected-rows file
+	// needs (its number and cells): the parsed rows are in rows already.
+	var kept []ResidentRow
 	villages := map[string]int64{}
 	info, err := ReadResidents(r, name, ResidentOptions{Today: today, MaxRows: opt.MaxRows}, func(row ResidentRow) error {
 		if opt.Progress != nil && len(kept)%1000 == 0 {
@@ -62,16 +64,16 @@ func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Rea
 		rows = append(rows, store.PersonRow{Pos: domain.Pos{File: name, Row: row.Row}, VillageID: vid,
 			Household: domain.Household{Number: row.Household, Hamlet: row.Hamlet, Address: row.Address, Bank: row.HouseholdBank, Zalo: row.HouseholdZalo},
 			Resident:  row.Resident})
-		kept = append(kept, row)
+		kept = append(kept, ResidentRow{Row: row.Row, Values: row.Values})
 		return nil
 	})
 	rep.Info = info
 	if err != nil {
 		return rep, err
 	}
-	byRow := make(map[int]ResidentRow, len(kept))
-	for _, k := range kept {
-		byRow[k.Row] = k
+	byRow := make(map[int]int, len(kept)) // sheet row → index in kept
+	for i, k := range kept {
+		byRow[k.Row] = i
 	}
 	apply := store.PeopleOptions{DryRun: opt.DryRun, ValidOnly: opt.ValidOnly, Source: name, Progress: opt.Progress}
 	if len(rep.Problems) > 0 && !opt.ValidOnly {
@@ -83,7 +85,7 @@ func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Rea
 	if err != nil {
 		if fe, ok := err.(*domain.FileErrors); ok {
 			for _, re := range fe.Rows {
-				rep.reject(name, byRow[re.Row], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
+				rep.reject(name, kept[byRow[re.Row]], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
 			}
 			return rep, rep.fileErrors()
 		}
@@ -91,7 +93,7 @@ func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Rea
 	}
 	rep.Result = res
 	for _, re := range res.Rejected {
-		rep.reject(name, byRow[re.Row], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
+		rep.reject(name, kept[byRow[re.Row]], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
 	}
 	if len(rep.Problems) > 0 && !opt.ValidOnly {
 		// Nothing was written; Result says what the valid rows would do.

@@ -60,3 +60,27 @@ func backends(b *testing.B) []backend {
 	out = append(out, backend{"postgres", func(tb testing.TB) *store.Store { return storetest.OpenPostgres(tb, dsn) }})
 	return out
 }
+
+// BenchmarkFigures computes the registry figures of Thôn Đông Căm and of
+// Xã Gia Phú as it was on 31/10/2024 (three villages) on the demo data.
+func BenchmarkFigures(b *testing.B) {
+	for _, backend := range backends(b) {
+		s := backend.open(b)
+		storetest.MustDemo(b, s)
+		at := domain.MustDate("2024-10-31")
+		dc, _ := s.UnitAt(storetest.Ctx(), "T000001", at)
+		gp, _ := s.UnitAt(storetest.Ctx(), "02923", at) // old Gia Phú: three villages
+		for _, c := range []struct {
+			name string
+			id   int64
+		}{{"village", dc.ID}, {"commune", gp.ID}} {
+			b.Run(backend.name+"/"+c.name, func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := s.Figures(storetest.Ctx(), c.id, at); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

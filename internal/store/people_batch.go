@@ -81,6 +81,10 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 			}
 			byKey[personKey(p.r.VillageID, p.r.FullName, p.r.BirthDate, p.hnum)] = p
 		}
+		elsewhere, err := s.cccdOwners(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
 		col := textvi.NewCollator()
 		var newRows [][]any
 		var updates []domain.Resident
@@ -117,6 +121,10 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 						continue
 					}
 					match = m
+				} else if other, ok := elsewhere[r.CCCD]; ok {
+					// Used by a resident of a village this load does not cover.
+					res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate", "other", other).WithField("cccd"))
+					continue
 				}
 			}
 			// The household, created or updated as the row says.
@@ -148,6 +156,12 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 				res.Created++
 				if !opt.DryRun {
 					newRows = append(newRows, append(residentArgs(r, col), s.now(), s.now(), 1))
+					if len(newRows) == 500 { // write as we go: memory stays flat
+						if _, err := s.insertMany(ctx, tx, "residents", residentInsertCols(), newRows, false); err != nil {
+							return err
+						}
+						newRows = newRows[:0]
+					}
 				}
 				continue
 			}
@@ -165,9 +179,7 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 		if opt.DryRun {
 			return errStop // roll back: nothing is written in a dry run
 		}
-		cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
-		cols = append(cols, "created_at", "updated_at", "version")
-		if _, err := s.insertMany(ctx, tx, "residents", cols, newRows, false); err != nil {
+		if _, err := s.insertMany(ctx, tx, "residents", residentInsertCols(), newRows, false); err != nil {
 			return err
 		}
 		for _, r := range updates {
@@ -300,4 +312,45 @@ func (s *Store) fixHeads(ctx context.Context, tx *sql.Tx, villages map[int64]boo
 		}
 	}
 	return nil
+}
+
+// cccdOwners finds which of the rows' CCCDs are already on a resident,
+// anywhere (CCCD is unique nationally, not per village).
+func (s *Store) cccdOwners(ctx context.Context, tx *sql.Tx, rows []PersonRow) (map[string]int64, error) {
+	out := map[string]int64{}
+	var all []string
+	for _, r := range rows {
+		if c := strings.ReplaceAll(strings.ReplaceAll(r.Resident.CCCD, " ", ""), ".", ""); c != "" {
+			all = append(all, c)
+		}
+	}
+	for start := 0; start < len(all); start += 500 {
+		part := all[start:min(start+500, len(all))]
+		args := make([]any, len(part))
+		ph := make([]string, len(part))
+		for i, c := range part {
+			args[i] = c
+			ph[i] = s.dialect.param(i + 1)
+		}
+		rs, err := tx.QueryContext(ctx, "SELECT cccd, id FROM residents WHERE cccd IN ("+strings.Join(ph, ",")+")", args...)
+		if err != nil {
+			return nil, internal("cccd owners", err)
+		}
+		for rs.Next() {
+			var c string
+			var id int64
+			if err := rs.Scan(&c, &id); err != nil {
+				rs.Close()
+				return nil, internal("cccd owners", err)
+			}
+			out[c] = id
+		}
+		rs.Close()
+	}
+	return out, nil
+}
+
+func residentInsertCols() []string {
+	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
+	return append(cols, "created_at", "updated_at", "version")
 }

@@ -246,6 +246,20 @@ func testPeopleImport(t *testing.T, open Opener) {
 	if err != nil || res.Created != 1 || len(res.Rejected) != 2 {
 		t.Fatalf("valid only %+v %v", res, err)
 	}
+	// A CCCD already used in another village is refused, not a crash.
+	dcResidents, _, _ := s.Residents(Ctx(), domain.Scope{All: true}, store.ResidentQuery{VillageID: village(t, s, "Thôn Đông Căm", today).ID, Limit: 50})
+	var taken domain.Resident
+	for _, x := range dcResidents {
+		if x.CCCD != "" {
+			taken = x
+		}
+	}
+	clash := row(7, "Người Trùng Số", taken.BirthDate.String(), taken.Sex, taken.CCCD, "H-54")
+	clash.Resident.YearOnly = false
+	_, err = s.ApplyPeople(Ctx(), admin, []store.PersonRow{clash}, store.PeopleOptions{})
+	if !errors.As(err, &fe) || fe.Rows[0].Err.Key != "cccd.duplicate" {
+		t.Fatalf("CCCD of another village: %v", err)
+	}
 	// Out of scope: a member of Đông Căm cannot load into Cóc Tủm.
 	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
 	if _, err := s.ApplyPeople(Ctx(), mustActor(t, s, m), rows, store.PeopleOptions{}); domain.ErrorCode(err) != domain.ENOTFOUND {
