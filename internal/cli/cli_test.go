@@ -291,3 +291,19 @@ func TestImportResidentsCLI(t *testing.T) {
 
 // norm writes s decomposed (NFD), as some keyboards and old files do.
 func norm(s string) string { return nfd.NFD.String(s) }
+
+func TestImportResidentsManyVillages(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "m.db")
+	run(t, "demo", "--db", db).mustOK(t)
+	path := filepath.Join(dir, "xa.csv")
+	os.WriteFile(path, []byte("Mã thôn,Họ và tên,Ngày sinh,Giới tính,Số hộ\nT000001,Hà Văn Một,1980,Nam,X-1\ncoc-tum,Hà Văn Hai,1981,Nam,X-1\nThôn Bầu 1,Hà Văn Ba,1982,Nam,X-1\nThôn Không Có,Hà Văn Bốn,1983,Nam,X-1\n"), 0o644)
+	r := run(t, "import", "residents", "--db", db, path)
+	if r.code == 0 || !strings.Contains(r.stderr, "dòng 5") || !strings.Contains(r.stderr, "Không tìm thấy thôn “Thôn Không Có”") {
+		t.Fatalf("unknown village: %d %s", r.code, r.stderr)
+	}
+	r = run(t, "import", "residents", "--db", db, "--valid-only", path).mustOK(t)
+	if !strings.Contains(r.stdout, "tạo 3 nhân khẩu") || !strings.Contains(r.stdout, "3 hộ mới") {
+		t.Fatalf("three villages: %s", r.stdout)
+	}
+}

@@ -24,7 +24,7 @@ func scanResident(sc interface{ Scan(...any) error }, extra ...any) (domain.Resi
 }
 
 // residentArgs are the stored columns of r, in residentWriteCols order.
-const residentWriteCols = `household_id, village_id, full_name, name_fold, sort_key, birth_date, year_only, sex, phone, cccd, relation, moved_in, left_on,
+const residentWriteCols = `household_id, village_id, full_name, name_fold, sort_key, sort_full, birth_date, year_only, sex, phone, cccd, relation, moved_in, left_on,
 	left_reason, smartphone_since, smartphone_helped, vneid_since, vneid_helped, portal_since, portal_helped, account_since, bank_since, bank_helped`
 
 func residentArgs(r domain.Resident, col *textvi.Collator) []any {
@@ -38,7 +38,7 @@ func residentArgs(r domain.Resident, col *textvi.Collator) []any {
 	if r.LeftReason != "" {
 		reason = string(r.LeftReason)
 	}
-	return []any{r.HouseholdID, r.VillageID, r.FullName, textvi.Fold(r.FullName), col.PersonSortKey(r.FullName), r.BirthDate, r.YearOnly, string(r.Sex),
+	return []any{r.HouseholdID, r.VillageID, r.FullName, textvi.Fold(r.FullName), col.PersonSortKey(r.FullName), col.SortKey(r.FullName), r.BirthDate, r.YearOnly, string(r.Sex),
 		phone, cccd, string(r.Relation), r.MovedIn, r.LeftOn, reason, r.Smartphone.Since, r.Smartphone.Helped, r.VNeID.Since, r.VNeID.Helped,
 		r.Portal.Since, r.Portal.Helped, r.Account().Since, r.PersonalBank.Since, r.PersonalBank.Helped}
 }
@@ -238,6 +238,7 @@ type ResidentQuery struct {
 	CCCD        string // only with resident:view_pii (the caller checks)
 	At          domain.Date
 	WithLeft    bool // include those who moved away or died before At
+	ByFullName  bool // sort by the full name as written, not given name first
 	After       string
 	Limit       int
 }
@@ -278,18 +279,22 @@ func (s *Store) Residents(ctx context.Context, scope domain.Scope, q ResidentQue
 		d := arg(q.At)
 		where = append(where, "(r.moved_in IS NULL OR r.moved_in <= "+d+") AND (r.left_on IS NULL OR r.left_on > "+d+")")
 	}
+	sortCol := "r.sort_key"
+	if q.ByFullName {
+		sortCol = "r.sort_full"
+	}
 	if key, idText, ok := strings.Cut(q.After, "#"); ok {
 		id, err := strconv.ParseInt(idText, 10, 64)
 		if err != nil {
 			return nil, "", domain.Errorf(domain.EINVALID, "api.cursor_invalid").WithField("cursor")
 		}
 		k, i := arg(key), arg(id)
-		where = append(where, "(r.sort_key > "+k+" OR (r.sort_key = "+k+" AND r.id > "+i+"))")
+		where = append(where, "("+sortCol+" > "+k+" OR ("+sortCol+" = "+k+" AND r.id > "+i+"))")
 	} else if q.After != "" {
 		return nil, "", domain.Errorf(domain.EINVALID, "api.cursor_invalid").WithField("cursor")
 	}
-	rs, err := s.r.QueryContext(ctx, "SELECT "+residentCols+", r.sort_key FROM residents r WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY r.sort_key, r.id LIMIT "+arg(q.Limit+1), args...)
+	rs, err := s.r.QueryContext(ctx, "SELECT "+residentCols+", "+sortCol+" FROM residents r WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY "+sortCol+", r.id LIMIT "+arg(q.Limit+1), args...)
 	if err != nil {
 		return nil, "", internal("residents", err)
 	}

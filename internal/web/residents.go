@@ -19,6 +19,8 @@ type residentsPage struct {
 	Figures store.Figures
 	CanEdit bool
 	CanPII  bool
+	ByFull  bool   // sorted by full name, not given name first
+	Note    string // why a search was not run
 }
 
 // Pct formats a rate of n over base: 66,4%.
@@ -62,7 +64,22 @@ func (s *Server) residentList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Breadcrumb = append(p.Breadcrumb, Crumb{Name: v.Name, URL: p.UnitURL(v.Code)}, Crumb{Name: p.T("ui.residents")})
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	people, next, err := s.Store.Residents(r.Context(), a.Scope(domain.PermResidentView), store.ResidentQuery{VillageID: v.ID, Q: q, At: p.At, After: r.URL.Query().Get("after"), Limit: 200})
+	rq := store.ResidentQuery{VillageID: v.ID, Q: q, At: p.At, After: r.URL.Query().Get("after"), Limit: 200, ByFullName: r.URL.Query().Get("sort") == "full"}
+	note := ""
+	if c := strings.ReplaceAll(q, " ", ""); len(c) == 12 && strings.Trim(c, "0123456789") == "" {
+		// A CCCD: searched only by those who may see it (and audited).
+		if ok, _ := s.Store.Covers(r.Context(), a.Scope(domain.PermResidentViewPII), v.ID); ok {
+			rq.Q, rq.CCCD = "", c
+			s.Store.Audit(r.Context(), a, store.AuditEntry{Action: "search_cccd", Entity: "resident", UnitID: v.ID})
+		} else {
+			rq.Q, note = "", p.T("ui.cccd_search_forbidden")
+			rq.Limit = 0
+		}
+	}
+	people, next, err := s.Store.Residents(r.Context(), a.Scope(domain.PermResidentView), rq)
+	if note != "" {
+		people, next = nil, ""
+	}
 	if err != nil {
 		s.fail(w, p, err)
 		return
@@ -82,7 +99,7 @@ func (s *Server) residentList(w http.ResponseWriter, r *http.Request) {
 		nums[h.ID] = h.Number
 	}
 	s.render(w, http.StatusOK, "residents", residentsPage{Page: p, Village: v, Q: q, People: people, Numbers: nums, Next: next, Figures: f,
-		CanEdit: a.Can(domain.PermResidentEdit), CanPII: a.Can(domain.PermResidentViewPII)})
+		CanEdit: a.Can(domain.PermResidentEdit), CanPII: a.Can(domain.PermResidentViewPII), ByFull: rq.ByFullName, Note: note})
 }
 
 // inScope is ENOTFOUND outside the scope (existence is not revealed).

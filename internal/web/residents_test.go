@@ -52,6 +52,10 @@ func TestResidentPages(t *testing.T) {
 	if strings.Contains(body, r.Phone) {
 		t.Fatal("the list shows a phone unmasked")
 	}
+	// Searching by CCCD: not for a member; for the leader, audited.
+	if _, body, _ := member.get("/villages/T000001/residents?q=" + r.CCCD); !strings.Contains(body, "cần quyền xem thông tin cá nhân") || strings.Contains(body, r.FullName) {
+		t.Fatal("a member searched by CCCD")
+	}
 	status, body, _ = member.get("/residents/" + id)
 	if status != 200 || strings.Contains(body, r.CCCD) || !strings.Contains(body, "•••• "+r.CCCD[8:]) || strings.Contains(body, `id="reveal"`) {
 		t.Fatalf("member's view: %d", status)
@@ -64,6 +68,12 @@ func TestResidentPages(t *testing.T) {
 	_, body, _ = leader.get("/residents/" + id)
 	if !strings.Contains(body, `id="reveal"`) || strings.Contains(body, r.CCCD) {
 		t.Fatal("leader: masked by default, with a reveal button")
+	}
+	if _, body, _ := leader.get("/villages/T000001/residents?q=" + r.CCCD); !strings.Contains(body, r.FullName) {
+		t.Fatal("the leader cannot find by CCCD")
+	}
+	if _, body, _ := leader.get("/villages/T000001/residents?sort=full"); !strings.Contains(body, "<strong>họ và tên</strong>") {
+		t.Fatal("sort by full name")
 	}
 	if status, body, _ := leader.post("/residents/"+id+"/reveal", url.Values{"purpose": {""}}); status != 422 || !strings.Contains(body, "Hãy chọn mục đích") {
 		t.Fatalf("reveal without a purpose: %d", status)

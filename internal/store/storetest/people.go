@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -264,5 +265,33 @@ func testPeopleImport(t *testing.T, open Opener) {
 	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
 	if _, err := s.ApplyPeople(Ctx(), mustActor(t, s, m), rows, store.PeopleOptions{}); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("out of scope load: %v", err)
+	}
+}
+
+// testDemoDeterministic: two loads of the demo hold the same people.
+func testDemoDeterministic(t *testing.T, open Opener) {
+	digest := func() []string {
+		s := open(t)
+		MustDemo(t, s)
+		var out []string
+		after := ""
+		for {
+			rs, next, err := s.Residents(Ctx(), domain.Scope{All: true}, store.ResidentQuery{Limit: 1000, After: after, ByFullName: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				r.ID, r.HouseholdID, r.VillageID = 0, 0, 0
+				out = append(out, fmt.Sprintf("%+v", r))
+			}
+			if next == "" {
+				return out
+			}
+			after = next
+		}
+	}
+	a, b := digest(), digest()
+	if len(a) < 3000 || !reflect.DeepEqual(a, b) {
+		t.Fatalf("demo differs between runs (%d vs %d residents)", len(a), len(b))
 	}
 }

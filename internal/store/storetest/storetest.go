@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResidentsAsOf", testResidentsAsOf},
 		{"ResidentRules", testResidentRules},
 		{"PeopleImport", testPeopleImport},
+		{"DemoDeterministic", testDemoDeterministic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -24,6 +24,7 @@ CREATE TABLE residents (
     full_name          TEXT NOT NULL,
     name_fold          TEXT NOT NULL,
     sort_key           TEXT NOT NULL,
+    sort_full          TEXT NOT NULL,
     birth_date         TEXT NOT NULL,
     year_only          BOOLEAN NOT NULL DEFAULT FALSE,
     sex                TEXT NOT NULL CHECK (sex IN ('male','female')),
