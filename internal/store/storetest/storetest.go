@@ -39,7 +39,10 @@ func Run(t *testing.T, open Opener) {
 		{"DemoDeterministic", testDemoDeterministic},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has its own database (file or schema)
+			tc.fn(t, open)
+		})
 	}
 }
 
