@@ -64,7 +64,7 @@ func (s *Server) residentList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Breadcrumb = append(p.Breadcrumb, Crumb{Name: v.Name, URL: p.UnitURL(v.Code)}, Crumb{Name: p.T("ui.residents")})
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	rq := store.ResidentQuery{VillageID: v.ID, Q: q, At: p.At, After: r.URL.Query().Get("after"), Limit: 200, ByFullName: r.URL.Query().Get("sort") == "full"}
+	rq := store.ResidentQuery{VillageID: v.ID, Q: q, At: p.At, After: r.URL.Query().Get("after"), Limit: 50, ByFullName: r.URL.Query().Get("sort") == "full"}
 	note := ""
 	if c := strings.ReplaceAll(q, " ", ""); len(c) == 12 && strings.Trim(c, "0123456789") == "" {
 		// A CCCD: searched only by those who may see it (and audited).
