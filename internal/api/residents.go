@@ -203,7 +203,23 @@ func (a *API) villageResidents(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	people, next, err := a.Store.Residents(r.Context(), act.Scope(domain.PermResidentView), store.ResidentQuery{VillageID: v.ID, Q: r.URL.Query().Get("q"), At: at, Limit: limit, After: cursor})
+	rq := store.ResidentQuery{VillageID: v.ID, Q: r.URL.Query().Get("q"), At: at, Limit: limit, After: cursor}
+	if c := r.URL.Query().Get("cccd"); c != "" {
+		// Searching by CCCD needs the personal-data permission, and is audited.
+		ok, err := a.Store.Covers(r.Context(), act.Scope(domain.PermResidentViewPII), v.ID)
+		if err == nil && !ok {
+			err = domain.Errorf(domain.EFORBIDDEN, "auth.forbidden", "permission", string(domain.PermResidentViewPII))
+		}
+		if err == nil {
+			err = a.Store.Audit(r.Context(), act, store.AuditEntry{Action: "search_cccd", Entity: "resident", UnitID: v.ID})
+		}
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		rq.CCCD = c
+	}
+	people, next, err := a.Store.Residents(r.Context(), act.Scope(domain.PermResidentView), rq)
 	if err != nil {
 		a.fail(w, r, err)
 		return

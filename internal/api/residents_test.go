@@ -111,6 +111,12 @@ func TestResidentAPI(t *testing.T) {
 	if st, b := call(leader, "GET", "/api/v1/residents/"+id+"?reveal=true&purpose=verify", nil); st != 200 || !strings.Contains(b, `"masked":false`) {
 		t.Fatalf("reveal: %d %s", st, b)
 	}
+	if st, _ := call(member, "GET", "/api/v1/villages/T000001/residents?cccd=010190000101", nil); st != 403 {
+		t.Fatalf("member CCCD search: %d", st)
+	}
+	if st, _ := call(leader, "GET", "/api/v1/villages/T000001/residents?cccd=010190000101", nil); st != 200 {
+		t.Fatalf("leader CCCD search: %d", st)
+	}
 	if st, _ := call(viewer, "GET", "/api/v1/residents/"+id, nil); st != 404 {
 		t.Fatalf("viewer reads a resident: %d", st)
 	}
