@@ -77,8 +77,8 @@ func (g *gen) identity(r *domain.Resident) {
 // adopt dates the digital-adoption facts of a resident: mostly after the
 // village joined the model, with the team helping then.
 func (g *gen) adopt(r *domain.Resident, enrolled domain.Date, account bool, accountFrom, accountTo domain.Date) {
-	start := domain.MustDate("2021-01-01")
-	// Facts begin at 14, and not before 2021 (smartphones, VNeID).
+	start := domain.MustDate("2023-01-01")
+	// Facts begin at 14, and are dated over 2023–2026 (the demo's story).
 	adultFrom := func() domain.Date {
 		t := r.BirthDate.Time().AddDate(14, 0, 0)
 		if d := domain.NewDate(t.Year(), t.Month(), t.Day()); d.After(start) {
