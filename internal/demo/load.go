@@ -65,6 +65,13 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		}
 		res.Enrolled++
 	}
+	loads, err := teamLoads(ctx, s)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.WithClock(at(domain.MustDate("2024-01-02"))).LoadTeams(ctx, demoActor(), loads); err != nil {
+		return Result{}, fmt.Errorf("demo teams: %w", err)
+	}
 	if _, err := s.WithClock(at(Reorg)).ApplyUnitBatch(ctx, demoActor(), reorg); err != nil {
 		return Result{}, fmt.Errorf("demo reorganisation: %w", err)
 	}

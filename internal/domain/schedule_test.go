@@ -24,10 +24,10 @@ func TestNextSession(t *testing.T) {
 		want string
 		exc  []Exception
 	}{
-		{"2024-10-28 08:00", "2024-10-28 19:30", nil},                  // Monday morning → tonight
-		{"2024-10-28 20:00", "2024-10-28 19:30", nil},                  // in progress
-		{"2024-10-28 21:00", "2024-10-30 19:30", nil},                  // just ended → Wednesday
-		{"2024-11-01 22:00", "2024-11-04 19:30", nil},                  // Friday night → Monday
+		{"2024-10-28 08:00", "2024-10-28 19:30", nil}, // Monday morning → tonight
+		{"2024-10-28 20:00", "2024-10-28 19:30", nil}, // in progress
+		{"2024-10-28 21:00", "2024-10-30 19:30", nil}, // just ended → Wednesday
+		{"2024-11-01 22:00", "2024-11-04 19:30", nil}, // Friday night → Monday
 		{"2024-10-28 08:00", "2024-10-30 19:30", []Exception{{Kind: ExceptionCancel, SlotID: 1, On: MustDate("2024-10-28"), Reason: "Họp thôn"}}},
 		{"2024-10-28 08:00", "2024-10-29 19:00", []Exception{{Kind: ExceptionMove, SlotID: 1, On: MustDate("2024-10-28"), To: MustDate("2024-10-29"), Start: 19 * 60, End: 20*60 + 30, Reason: "Đổi ngày"}}},
 		{"2024-10-28 08:00", "2024-10-28 14:00", []Exception{{Kind: ExceptionAdd, On: MustDate("2024-10-28"), Start: 14 * 60, End: 16 * 60, Place: "Nhà văn hoá", Reason: "Buổi thêm"}}},

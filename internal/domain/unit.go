@@ -88,6 +88,7 @@ const (
 	EventDissolve     EventKind = "dissolve"
 	EventDutyTransfer EventKind = "duty_transfer"
 	EventEnrol        EventKind = "enrol"
+	EventTeamTransfer EventKind = "team_transfer"
 )
 
 // UnitRef is the short form of a unit used in lists and links.

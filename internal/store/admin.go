@@ -10,7 +10,8 @@ import (
 var tables = map[string]bool{"units": true, "unit_names": true, "unit_parents": true, "unit_links": true,
 	"unit_events": true, "unit_slugs": true, "counters": true, "enrolments": true, "meta": true,
 	"users": true, "grants": true, "sessions": true, "api_tokens": true, "login_failures": true, "audit_log": true,
-	"households": true, "residents": true, "uploads": true}
+	"households": true, "residents": true, "uploads": true, "teams": true, "team_units": true, "team_members": true,
+	"duty_slots": true, "duty_exceptions": true, "duty_roster": true, "calendar_feeds": true, "positions": true}
 
 // CountRows counts the rows of one of our tables.
 func (s *Store) CountRows(ctx context.Context, table string) (int, error) {

@@ -56,7 +56,7 @@ func (s *Store) applyUnitBatch(ctx context.Context, tx *sql.Tx, b domain.UnitBat
 		return domain.BatchResult{}, err
 	}
 	r := &batchRun{s: s, ctx: ctx, tx: tx, b: b, ix: ix, now: s.now(), failed: map[domain.Pos]bool{}}
-	steps := []func() error{r.units, r.renames, r.links, r.moves, r.abolish, r.ends, r.checkOverlaps, r.adoptOrphans}
+	steps := []func() error{r.units, r.renames, r.links, r.moves, r.abolish, r.ends, r.checkOverlaps, r.adoptOrphans, r.moveTeams}
 	// Every step runs even after a row failed, so that one import reports
 	// all its problems; nothing is kept: the caller rolls back.
 	for _, step := range steps {
@@ -720,4 +720,62 @@ func joinIDs(ids []int64) string {
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(parts, ",")
+}
+
+// moveTeams passes the community team of a commune merged whole into one
+// successor to that successor on the merge date (CONVENTIONS.md), recorded
+// as an event on the successor; nothing is copied.
+func (r *batchRun) moveTeams() error {
+	if len(r.errs.Rows) > 0 {
+		return nil
+	}
+	rs, err := r.tx.QueryContext(r.ctx, `SELECT tu.team_id, tu.unit_id, u.valid_to, t.name FROM team_units tu
+		JOIN units u ON u.id = tu.unit_id JOIN teams t ON t.id = tu.team_id
+		WHERE tu.valid_to IS NULL AND u.valid_to IS NOT NULL`)
+	if err != nil {
+		return internal("move teams", err)
+	}
+	type move struct {
+		team, unit int64
+		end        domain.Date
+		name       string
+	}
+	var moves []move
+	for rs.Next() {
+		var m move
+		if err := rs.Scan(&m.team, &m.unit, &m.end, &m.name); err != nil {
+			rs.Close()
+			return internal("move teams", err)
+		}
+		moves = append(moves, m)
+	}
+	rs.Close()
+	for _, m := range moves {
+		eff := m.end.AddDays(1)
+		var heirs []int64
+		lr, err := r.tx.QueryContext(r.ctx, "SELECT to_id FROM unit_links WHERE from_id = $1 AND effective = $2 AND kind = 'merge_full'", m.unit, eff)
+		if err != nil {
+			return internal("move teams", err)
+		}
+		for lr.Next() {
+			var id int64
+			lr.Scan(&id)
+			heirs = append(heirs, id)
+		}
+		lr.Close()
+		if len(heirs) != 1 {
+			continue
+		}
+		if _, err := r.tx.ExecContext(r.ctx, "UPDATE team_units SET valid_to = $1 WHERE team_id = $2 AND unit_id = $3 AND valid_to IS NULL", m.end, m.team, m.unit); err != nil {
+			return internal("move teams", err)
+		}
+		if _, err := r.tx.ExecContext(r.ctx, "INSERT INTO team_units (team_id, unit_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)", m.team, heirs[0], eff); err != nil {
+			return internal("move teams", err)
+		}
+		if err := r.s.addEvent(r.ctx, r.tx, heirs[0], domain.EventTeamTransfer, eff, "", m.name, m.unit); err != nil {
+			return err
+		}
+		r.res.EventsAdded++
+	}
+	return nil
 }

@@ -37,6 +37,8 @@ func Run(t *testing.T, open Opener) {
 		{"ResidentRules", testResidentRules},
 		{"PeopleImport", testPeopleImport},
 		{"DemoDeterministic", testDemoDeterministic},
+		{"TeamFigures", testTeamFigures},
+		{"Schedules", testSchedules},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

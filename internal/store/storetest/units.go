@@ -59,7 +59,7 @@ func contains(list []string, s string) bool {
 func TableCounts(t testing.TB, s *store.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, tb := range []string{"units", "unit_names", "unit_parents", "unit_links", "unit_events", "unit_slugs", "enrolments", "households", "residents"} {
+	for _, tb := range []string{"units", "unit_names", "unit_parents", "unit_links", "unit_events", "unit_slugs", "enrolments", "households", "residents", "teams", "team_members", "duty_slots"} {
 		n, err := s.CountRows(Ctx(), tb)
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,151 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"thonso/internal/demo"
+	"thonso/internal/domain"
+	"thonso/internal/store"
+)
+
+func testTeamFigures(t *testing.T, open Opener) {
+	s := open(t)
+	MustDemo(t, s)
+	bt := MustUnit(t, s, "086", oct2024)
+	v, c, err := s.MemberCounts(Ctx(), bt.ID, demo.ReportDate)
+	if err != nil || v != 105 || c != 1150 {
+		t.Fatalf("Bảo Thắng on 31/10/2024: %d village team members, %d community, %v; want 105 and 1.150", v, c, err)
+	}
+	// Teams follow the reorganisation: today's Gia Phú has the village
+	// teams of its villages and the community teams of old Gia Phú and
+	// Xuân Giao, passed on 01/07/2025.
+	gp := MustUnit(t, s, "02923", today)
+	v2, c2, _ := s.MemberCounts(Ctx(), gp.ID, today)
+	oldGP := MustUnit(t, s, "02923", oct2024)
+	xg := MustUnit(t, s, "02932", oct2024)
+	_, c3, _ := s.MemberCounts(Ctx(), oldGP.ID, oct2024)
+	_, c4, _ := s.MemberCounts(Ctx(), xg.ID, oct2024)
+	if v2 == 0 || c2 != c3+c4 {
+		t.Fatalf("today's Gia Phú: %d village, %d community (old %d + %d)", v2, c2, c3, c4)
+	}
+	teams, _ := s.TeamsOf(Ctx(), gp.ID, today)
+	if len(teams) != 2 || teams[0].Kind != domain.TeamCommunity {
+		t.Fatalf("community teams of today's Gia Phú: %+v", teams)
+	}
+	ev, _ := s.Events(Ctx(), gp.ID)
+	n := 0
+	for _, e := range ev {
+		if e.Kind == domain.EventTeamTransfer && e.Date == jul2025 {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d team transfer events", n)
+	}
+	// The village team stays with its village.
+	dc := village(t, s, "Thôn Đông Căm", today)
+	dts, _ := s.TeamsOf(Ctx(), dc.ID, today)
+	if len(dts) != 1 || dts[0].Name != "Tổ công nghệ số thôn Đông Căm" {
+		t.Fatalf("Đông Căm teams %+v", dts)
+	}
+	ms, _ := s.Members(Ctx(), dts[0].ID, demo.ReportDate)
+	later, _ := s.Members(Ctx(), dts[0].ID, today)
+	if len(ms) != 6 || len(later) != 7 || ms[0].Role != domain.RoleTeamLead || ms[0].PublicPhone() == "" {
+		t.Fatalf("Đông Căm members: %d then %d", len(ms), len(later))
+	}
+	// Đông Căm's next session from a Monday morning is that evening.
+	now := time.Date(2024, 10, 28, 8, 0, 0, 0, domain.Vietnam())
+	o, ok, err := s.NextSession(Ctx(), dts[0].ID, now)
+	if err != nil || !ok || o.Start.In(domain.Vietnam()).Format("2006-01-02 15:04") != "2024-10-28 19:30" {
+		t.Fatalf("next session %v %v %v", o.Start, ok, err)
+	}
+}
+
+func testSchedules(t *testing.T, open Opener) {
+	s := open(t)
+	MustDemo(t, s)
+	admin := domain.CLIActor()
+	ct := village(t, s, "Thôn Phú Hợp 2", today) // not in the model yet: no team
+	team, err := s.CreateTeam(Ctx(), admin, domain.Team{Kind: domain.TeamVillage, Name: "Tổ công nghệ số thôn Phú Hợp 2", UnitID: ct.ID, StartedOn: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateTeam(Ctx(), admin, domain.Team{Kind: domain.TeamCommunity, Name: "Sai cấp", UnitID: ct.ID}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("community team on a village: %v", err)
+	}
+	lead, err := s.AddMember(Ctx(), admin, domain.Member{TeamID: team.ID, FullName: "Hà Văn Tổ", Phone: "0399 996 999", Role: domain.RoleTeamLead,
+		JoinedOn: domain.MustDate("2026-09-01"), PhonePublic: true, ConsentOn: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := s.AddMember(Ctx(), admin, domain.Member{TeamID: team.ID, FullName: "Lò Thị Viên", Role: domain.RoleTeamMember, JoinedOn: domain.MustDate("2026-09-01")})
+	before := TableCounts(t, s)
+	for name, m := range map[string]domain.Member{
+		"member.left_before_joined":     {TeamID: team.ID, FullName: "A", Role: domain.RoleTeamMember, JoinedOn: domain.MustDate("2026-09-01"), LeftOn: domain.MustDate("2026-08-01")},
+		"member.public_without_consent": {TeamID: team.ID, FullName: "B", Phone: "0399996998", Role: domain.RoleTeamMember, JoinedOn: domain.MustDate("2026-09-01"), PhonePublic: true},
+		"phone.invalid":                 {TeamID: team.ID, FullName: "C", Phone: "123", Role: domain.RoleTeamMember, JoinedOn: domain.MustDate("2026-09-01")},
+	} {
+		if _, err := s.AddMember(Ctx(), admin, m); err == nil {
+			t.Errorf("%s accepted", name)
+		} else if e, _ := domain.AsError(err); e.Key != name {
+			t.Errorf("%s: got %s", name, e.Key)
+		}
+	}
+	tue, err := s.AddSlot(Ctx(), admin, domain.Slot{TeamID: team.ID, Weekday: time.Tuesday, Start: 19 * 60, End: 21 * 60, Place: "Nhà văn hoá", ValidFrom: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddSlot(Ctx(), admin, domain.Slot{TeamID: team.ID, Weekday: time.Tuesday, Start: 20 * 60, End: 22 * 60}); err == nil {
+		t.Fatal("overlapping slot accepted")
+	}
+	if _, err := s.AddSlot(Ctx(), admin, domain.Slot{TeamID: team.ID, Weekday: time.Friday, Start: 21 * 60, End: 20 * 60}); err == nil {
+		t.Fatal("slot ending before it starts accepted")
+	}
+	// Cancel Tuesday 06/10/2026: the next session moves to 13/10.
+	now := time.Date(2026, 10, 5, 12, 0, 0, 0, time.UTC)
+	o, _, _ := s.NextSession(Ctx(), team.ID, now)
+	if o.Date != domain.MustDate("2026-10-06") {
+		t.Fatalf("next %v", o.Date)
+	}
+	if _, err := s.AddException(Ctx(), admin, domain.Exception{TeamID: team.ID, Kind: domain.ExceptionCancel, On: domain.MustDate("2026-10-07"), Reason: "x"}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("cancel a date without a session: %v", err)
+	}
+	if _, err := s.AddException(Ctx(), admin, domain.Exception{TeamID: team.ID, Kind: domain.ExceptionCancel, On: domain.MustDate("2026-10-06"), Reason: "Họp thôn"}); err != nil {
+		t.Fatal(err)
+	}
+	if o, _, _ := s.NextSession(Ctx(), team.ID, now); o.Date != domain.MustDate("2026-10-13") {
+		t.Fatalf("after cancelling: %v", o.Date)
+	}
+	if after := TableCounts(t, s); after["team_members"] != before["team_members"] {
+		t.Fatal("a refused member was stored")
+	}
+	// Roster rotation.
+	if err := s.SetRoster(Ctx(), admin, tue.ID, []int64{lead.ID, m2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := s.Roster(Ctx(), tue.ID)
+	if store.OnDuty(r, 0) != lead.ID || store.OnDuty(r, 1) != m2.ID || store.OnDuty(r, 2) != lead.ID {
+		t.Fatalf("rotation %v", r)
+	}
+	// Calendar feeds: unknown or revoked is not found.
+	secret, err := s.CreateFeed(Ctx(), admin, m2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FeedMember(Ctx(), secret); err != nil || got.ID != m2.ID {
+		t.Fatalf("feed %v", err)
+	}
+	if _, err := s.FeedMember(Ctx(), "khong-co"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatal("unknown feed")
+	}
+	s.RevokeFeeds(Ctx(), admin, m2.ID)
+	if _, err := s.FeedMember(Ctx(), secret); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatal("revoked feed")
+	}
+	// Scope: a team leader elsewhere cannot touch this team.
+	u, _, _ := s.Credentials(Ctx(), "totruong.dongcam")
+	if _, err := s.AddMember(Ctx(), mustActor(t, s, u), domain.Member{TeamID: team.ID, FullName: "X", Role: domain.RoleTeamMember, JoinedOn: today}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("out of scope: %v", err)
+	}
+}
