@@ -206,3 +206,20 @@ func NextSession(slots []Slot, exceptions []Exception, now time.Time) (Occurrenc
 	}
 	return Occurrence{}, false
 }
+
+// OccurrenceIndex numbers a slot's sessions from its first week (0, 1, …),
+// for rotating the roster.
+func OccurrenceIndex(s Slot, d Date) int {
+	from := s.ValidFrom
+	if from.IsZero() {
+		from = s.Anchor
+	}
+	if from.IsZero() {
+		from = NewDate(2000, time.January, 3) // a Monday
+	}
+	n := weeksBetween(mondayOf(from), mondayOf(d))
+	if s.EveryWeeks > 1 {
+		n /= s.EveryWeeks
+	}
+	return n
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,6 +40,8 @@ type fixture struct {
 	residentID  int64
 	editForm    url.Values // the resident's current values, as its edit form posts them
 	uploadID    int64      // a spreadsheet the administrator uploaded (only they see it)
+	teamID      int64      // Đông Căm's team
+	teamMember  int64      // one of its members
 }
 
 var (
@@ -101,11 +104,19 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
+	teams, err := s.TeamsOf(ctx, dc.ID, demo.End)
+	if err != nil || len(teams) == 0 {
+		return fixture{}, fmt.Errorf("no team: %v", err)
+	}
+	tms, err := s.Members(ctx, teams[0].ID, demo.End)
+	if err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID}, nil
 }
 
 type matrixServer struct {
@@ -226,6 +237,13 @@ func village(code int) map[string]int {
 	return map[string]int{"anon": 303, "admin": code, "officer": code, "officer_out": 404, "leader": code, "member": code, "viewer": 403}
 }
 
+// team: team:manage holders of the village (its leader, the commune's
+// officer, the administrator) may; a member lacks the permission; an
+// officer elsewhere gets 404.
+func team(code int) map[string]int {
+	return map[string]int{"anon": 303, "admin": code, "officer": code, "officer_out": 404, "leader": code, "member": 403, "viewer": 403}
+}
+
 func hh(f fixture, suffix string) string {
 	return "/households/" + strconv.FormatInt(f.householdID, 10) + suffix
 }
@@ -298,6 +316,21 @@ var matrix = []matrixRow{
 	{"GET", "/import/residents/{id}/rejected.xlsx", func(f fixture, _ matrixServer) string {
 		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx"
 	}, nil, map[string]int{"anon": 303, "viewer": 403, "admin": 200, "*": 404}},
+	{"GET", "/teams/{id}", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) }, nil, all(200)},
+	{"GET", "/lich/{file}", fixed("/lich/khong-co-lich.ics"), nil, all(404)},
+	{"POST", "/teams/{id}/members", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members"
+	},
+		url.Values{"full_name": {"Thành Viên Mới"}, "role": {"member"}, "joined_on": {"01/10/2026"}}, team(303)},
+	{"POST", "/teams/{id}/slots", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/slots" },
+		url.Values{"weekday": {"6"}, "start": {"08:00"}, "end": {"10:00"}, "valid_from": {"01/10/2026"}}, team(303)},
+	{"POST", "/teams/{id}/exceptions", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/exceptions"
+	},
+		url.Values{"kind": {"cancel"}, "on": {"02/11/2026"}, "reason": {"Họp thôn"}}, team(303)},
+	{"POST", "/teams/{id}/members/{mid}/feed", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/feed"
+	}, nil, team(200)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

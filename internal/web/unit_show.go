@@ -17,6 +17,7 @@ type unitPage struct {
 	Events       []domain.Event
 	SmartSince   domain.Date
 	Reviews      []store.GrantReview // grants left on units merged into this one
+	Teams        []domain.Team
 }
 
 // unitShow is a unit's page on a date: parent chain, children, history.
@@ -52,6 +53,9 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+	}
+	if err == nil {
+		pg.Teams, err = s.Store.TeamsOf(ctx, u.ID, p.At)
 	}
 	if a := actorOf(r); err == nil && a != nil && a.Can(domain.PermUserManage) {
 		pg.Reviews, err = s.Store.GrantsToReview(ctx, a, u.ID)

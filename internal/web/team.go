@@ -1,0 +1,242 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+type teamPage struct {
+	*Page
+	Team      domain.Team
+	Unit      domain.Unit
+	Members   []domain.Member
+	Slots     []domain.Slot
+	Upcoming  []domain.Occurrence
+	Next      *domain.Occurrence
+	CanManage bool
+	Form      map[string]string
+	Errors    map[string]string
+	FeedURL   string
+	Status    int
+}
+
+func (f teamPage) formValue(n string) string { return f.Form[n] }
+func (f teamPage) formError(n string) string { return f.Errors[n] }
+
+// Weekday names a weekday in the page's language.
+func (p *Page) Weekday(d time.Weekday) string { return p.T("weekday." + strconv.Itoa(int(d))) }
+
+// Clock writes minutes after midnight as 19:30.
+func (p *Page) Clock(m int) string {
+	m %= 24 * 60
+	return strconv.Itoa(m/600) + strconv.Itoa(m/60%10) + ":" + strconv.Itoa(m%60/10) + strconv.Itoa(m%10)
+}
+
+// When writes an instant in Vietnam: "Thứ Hai 28/10/2024 19:30".
+func (p *Page) Moment(t time.Time) string {
+	v := t.In(domain.Vietnam())
+	return p.Weekday(v.Weekday()) + " " + v.Format("02/01/2006 15:04")
+}
+
+func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*teamPage, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, p, domain.Errorf(domain.ENOTFOUND, "team.not_found"))
+		return nil, false
+	}
+	ctx := r.Context()
+	t, err := s.Store.Team(ctx, id, p.At)
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	u, err := s.Store.UnitByID(ctx, t.UnitID, p.At)
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	tp := &teamPage{Page: p, Team: t, Unit: u, Form: map[string]string{}, Errors: map[string]string{}, Status: http.StatusOK}
+	if tp.Members, err = s.Store.Members(ctx, t.ID, p.At); err == nil {
+		if tp.Slots, err = s.Store.Slots(ctx, t.ID); err == nil {
+			var exc []domain.Exception
+			if exc, err = s.Store.Exceptions(ctx, t.ID); err == nil {
+				now := s.Now()
+				if o, ok := domain.NextSession(tp.Slots, exc, now); ok {
+					tp.Next = &o
+				}
+				for _, o := range domain.Sessions(tp.Slots, exc, p.Today, p.Today.AddDays(21)) {
+					if o.End.After(now) {
+						tp.Upcoming = append(tp.Upcoming, o)
+					}
+				}
+			}
+		}
+	}
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	if a := actorOf(r); a != nil {
+		tp.CanManage, _ = s.Store.Covers(ctx, a.Scope(domain.PermTeamManage), t.UnitID)
+	}
+	p.Title = t.Name
+	p.Breadcrumb = []Crumb{{Name: u.Name, URL: p.UnitURL(u.Code)}, {Name: t.Name}}
+	return tp, true
+}
+
+// teamShow is a team's page: members (phones only with consent), the
+// weekly schedule, the next session and the coming three weeks.
+func (s *Server) teamShow(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.team")
+	tp, ok := s.loadTeam(w, r, p)
+	if !ok {
+		return
+	}
+	s.render(w, http.StatusOK, "team", tp)
+}
+
+func (s *Server) teamForm(w http.ResponseWriter, r *http.Request, keys ...string) (*teamPage, bool) {
+	p := s.newPage(w, r, "ui.team")
+	tp, ok := s.loadTeam(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	for _, k := range keys {
+		tp.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return tp, true
+}
+
+func (s *Server) teamDone(w http.ResponseWriter, r *http.Request, tp *teamPage, err error, field string) {
+	if err == nil && len(tp.Errors) == 0 {
+		http.Redirect(w, r, "/teams/"+strconv.FormatInt(tp.Team.ID, 10), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		if c := domain.ErrorCode(err); c == domain.EINTERNAL || c == domain.ENOTFOUND {
+			s.fail(w, tp.Page, err)
+			return
+		}
+		fieldErr(s, tp.Lang, tp.Errors, err, field)
+	}
+	s.render(w, http.StatusUnprocessableEntity, "team", tp)
+}
+
+func (s *Server) parseDateInto(tp *teamPage, field string) domain.Date {
+	d, err := textvi.ParseDate(tp.Form[field])
+	if err != nil {
+		tp.Errors[field] = s.Cat.Err(tp.Lang, err)
+	}
+	return d
+}
+
+// memberAdd puts a person on the team.
+func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "full_name", "phone", "role", "position", "joined_on", "phone_public", "consent_on")
+	if !ok {
+		return
+	}
+	m := domain.Member{TeamID: tp.Team.ID, FullName: tp.Form["full_name"], Phone: tp.Form["phone"], Role: domain.MemberRole(tp.Form["role"]),
+		Position: tp.Form["position"], JoinedOn: s.parseDateInto(tp, "joined_on"), PhonePublic: tp.Form["phone_public"] != "", ConsentOn: s.parseDateInto(tp, "consent_on")}
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.AddMember(r.Context(), actorOf(r), m)
+	}
+	s.teamDone(w, r, tp, err, "full_name")
+}
+
+// parseClock reads 19:30 (or 19h30) as minutes after midnight.
+func parseClock(v string) (int, bool) {
+	v = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(v)), "h", ":")
+	h, m, ok := strings.Cut(v, ":")
+	hh, e1 := strconv.Atoi(h)
+	mm := 0
+	var e2 error
+	if ok && m != "" {
+		mm, e2 = strconv.Atoi(m)
+	}
+	if e1 != nil || e2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+// slotAdd adds a weekly slot (every week or every other week).
+func (s *Server) slotAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "weekday", "start", "end", "place", "valid_from", "every_weeks")
+	if !ok {
+		return
+	}
+	sl := domain.Slot{TeamID: tp.Team.ID, Place: tp.Form["place"], ValidFrom: s.parseDateInto(tp, "valid_from"), EveryWeeks: 1, Weekday: -1}
+	if wd, err := strconv.Atoi(tp.Form["weekday"]); err == nil {
+		sl.Weekday = time.Weekday(wd)
+	}
+	if n, err := strconv.Atoi(tp.Form["every_weeks"]); err == nil {
+		sl.EveryWeeks = n
+		sl.Anchor = sl.ValidFrom
+	}
+	var ok1, ok2 bool
+	if sl.Start, ok1 = parseClock(tp.Form["start"]); !ok1 {
+		tp.Errors["start"] = tp.T("slot.time_invalid")
+	}
+	end, ok2 := parseClock(tp.Form["end"])
+	if !ok2 {
+		tp.Errors["end"] = tp.T("slot.time_invalid")
+	}
+	if end <= sl.Start && ok1 && ok2 && end < 6*60 {
+		end += 24 * 60 // ends after midnight
+	}
+	sl.End = end
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.AddSlot(r.Context(), actorOf(r), sl)
+	}
+	s.teamDone(w, r, tp, err, "start")
+}
+
+// exceptionAdd cancels a session on a date (or adds one).
+func (s *Server) exceptionAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "kind", "on", "start", "end", "reason")
+	if !ok {
+		return
+	}
+	e := domain.Exception{TeamID: tp.Team.ID, Kind: domain.ExceptionKind(tp.Form["kind"]), On: s.parseDateInto(tp, "on"), Reason: tp.Form["reason"]}
+	if e.Kind == domain.ExceptionAdd {
+		var ok1, ok2 bool
+		e.Start, ok1 = parseClock(tp.Form["start"])
+		e.End, ok2 = parseClock(tp.Form["end"])
+		if !ok1 || !ok2 {
+			tp.Errors["start"] = tp.T("slot.time_invalid")
+		}
+	}
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.AddException(r.Context(), actorOf(r), e)
+	}
+	s.teamDone(w, r, tp, err, "on")
+}
+
+// feedCreate makes a member's calendar link and shows it once.
+func (s *Server) feedCreate(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r)
+	if !ok {
+		return
+	}
+	mid, _ := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	secret, err := s.Store.CreateFeed(r.Context(), actorOf(r), mid)
+	if err != nil {
+		s.fail(w, tp.Page, err)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	tp.FeedURL = scheme + "://" + r.Host + "/lich/" + secret + ".ics"
+	s.render(w, http.StatusOK, "team", tp)
+}
