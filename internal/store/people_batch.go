@@ -89,6 +89,9 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 		var newRows [][]any
 		var updates []domain.Resident
 		seenCCCD := map[string]domain.Pos{}
+		planned := map[string]domain.Pos{} // new people of this load, by name+birth+household
+		claimed := map[int64]bool{}        // existing people already matched by a row
+		createdHouseholds := map[string]bool{}
 		for i, row := range rows {
 			if opt.Progress != nil && i%1000 == 0 {
 				opt.Progress(i, len(rows))
@@ -141,8 +144,9 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 					h.ID = created
 				}
 				households[hkey] = h
+				createdHouseholds[hkey] = true
 				res.HouseholdsCreated++
-			} else if mergeHousehold(h, row.Household) {
+			} else if mergeHousehold(h, row.Household) && !createdHouseholds[hkey] {
 				if !opt.DryRun && h.ID != 0 {
 					if _, err := tx.ExecContext(ctx, `UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
 						updated_at = $7, version = version + 1 WHERE id = $8`, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, s.now(), h.ID); err != nil {
@@ -153,6 +157,14 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 			}
 			r.HouseholdID = h.ID
 			if match == nil {
+				// A second row for the same person (no CCCD) is a mistake in
+				// the file, not a second person.
+				k := personKey(r.VillageID, r.FullName, r.BirthDate, hnum)
+				if p, ok := planned[k]; ok {
+					res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file_row", "other_row", p.Row).WithField("full_name"))
+					continue
+				}
+				planned[k] = row.Pos
 				res.Created++
 				if !opt.DryRun {
 					newRows = append(newRows, append(residentArgs(r, col), s.now(), s.now(), 1))
@@ -165,7 +177,12 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 				}
 				continue
 			}
-			r.ID, r.Version = match.r.ID, match.r.Version
+			if claimed[match.r.ID] {
+				res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file").WithField("full_name"))
+				continue
+			}
+			claimed[match.r.ID] = true
+			r = mergeResident(match.r, r)
 			if sameResident(match.r, r) {
 				res.Unchanged++
 				continue
@@ -222,6 +239,49 @@ func personKey(village int64, name string, birth domain.Date, hnum string) strin
 	return strconv.FormatInt(village, 10) + "|" + textvi.Fold(name) + "|" + birth.String() + "|" + hnum
 }
 
+// mergeResident applies a row to the stored resident: the identity the
+// row always carries (name, birth, sex, household) is taken; every other
+// field only when the row has it, so a file without a phone column does
+// not erase phones. A fact already true keeps its earlier date: a file
+// that only says "yes" must not move history.
+func mergeResident(stored, row domain.Resident) domain.Resident {
+	out := stored
+	out.FullName, out.BirthDate, out.YearOnly, out.Sex, out.HouseholdID = row.FullName, row.BirthDate, row.YearOnly, row.Sex, row.HouseholdID
+	if row.Phone != "" {
+		out.Phone = row.Phone
+	}
+	if row.CCCD != "" {
+		out.CCCD = row.CCCD
+	}
+	if row.Relation != "" {
+		out.Relation = row.Relation
+	}
+	if !row.MovedIn.IsZero() {
+		out.MovedIn = row.MovedIn
+	}
+	if !row.LeftOn.IsZero() {
+		out.LeftOn, out.LeftReason = row.LeftOn, row.LeftReason
+	}
+	out.Smartphone = earlier(stored.Smartphone, row.Smartphone)
+	out.VNeID = earlier(stored.VNeID, row.VNeID)
+	out.Portal = earlier(stored.Portal, row.Portal)
+	out.PersonalBank = earlier(stored.PersonalBank, row.PersonalBank)
+	return out
+}
+
+// earlier keeps a fact from the earlier of two dates (either may be unset).
+func earlier(a, b domain.Adoption) domain.Adoption {
+	switch {
+	case b.Since.IsZero():
+		return a
+	case a.Since.IsZero() || b.Since.Before(a.Since):
+		b.Helped = b.Helped || (a.Helped && !a.Since.IsZero())
+		return b
+	}
+	a.Helped = a.Helped || b.Helped
+	return a
+}
+
 // mergeHousehold takes a row's household facts that are set and differ.
 func mergeHousehold(h *domain.Household, row domain.Household) bool {
 	changed := false
@@ -233,8 +293,8 @@ func mergeHousehold(h *domain.Household, row domain.Household) bool {
 	set(&h.Hamlet, row.Hamlet)
 	set(&h.Address, row.Address)
 	for _, f := range []struct{ dst, src *domain.Adoption }{{&h.Bank, &row.Bank}, {&h.Zalo, &row.Zalo}} {
-		if !f.src.Since.IsZero() && f.src.Since != f.dst.Since {
-			*f.dst, changed = *f.src, true
+		if m := earlier(*f.dst, *f.src); m != *f.dst {
+			*f.dst, changed = m, true
 		}
 	}
 	return changed

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"thonso/internal/domain"
 )
@@ -47,17 +48,22 @@ func (s *Store) LoadUpload(ctx context.Context, a *domain.Actor, id int64) (Uplo
 	return u, internal("load upload", err)
 }
 
-// UploadProgress records how far an import got.
-func (s *Store) UploadProgress(ctx context.Context, id int64, status string, done, total int, result string) error {
-	_, err := s.w.ExecContext(ctx, "UPDATE uploads SET status = $1, done = $2, total = $3, result = $4, updated_at = $5 WHERE id = $6",
-		status, done, total, result, s.now(), id)
-	return internal("upload progress", err)
+// FinishUpload records an import's outcome and drops the file: a
+// spreadsheet of personal data is not kept once it has been imported.
+func (s *Store) FinishUpload(ctx context.Context, id int64, status, result string) error {
+	_, err := s.w.ExecContext(ctx, "UPDATE uploads SET status = $1, result = $2, data = $3, updated_at = $4 WHERE id = $5",
+		status, result, []byte{}, s.now(), id)
+	return internal("finish upload", err)
 }
 
 // StartUpload moves an upload from uploaded to running; false when it was
-// already started (a double click runs the import once).
+// already started (a double click runs the import once). One left running
+// for over an hour (a server restarted mid-import, whose transaction was
+// rolled back) may start again.
 func (s *Store) StartUpload(ctx context.Context, id int64) (bool, error) {
-	res, err := s.w.ExecContext(ctx, "UPDATE uploads SET status = 'running', updated_at = $1 WHERE id = $2 AND status = 'uploaded'", s.now(), id)
+	now := s.now()
+	res, err := s.w.ExecContext(ctx, `UPDATE uploads SET status = 'running', updated_at = $1 WHERE id = $2
+		AND (status = 'uploaded' OR (status = 'running' AND updated_at < $3))`, now, id, now.Add(-time.Hour))
 	if err != nil {
 		return false, internal("start upload", err)
 	}

@@ -39,7 +39,8 @@ func (s *Server) clientIP(r *http.Request) string {
 	if !s.trusted(host) {
 		return host
 	}
-	parts := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	// Every X-Forwarded-For line, in order: a proxy may add its own line.
+	parts := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(parts) - 1; i >= 0; i-- {
 		p := strings.TrimSpace(parts[i])
 		if p == "" {
@@ -79,8 +80,10 @@ func (s *Server) withActor(next http.Handler) http.Handler {
 				} else {
 					r = r.WithContext(context.WithValue(r.Context(), actorKey, a))
 				}
+			} else if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+				clearCookie(w, sessionCookie) // expired; a database hiccup keeps it
 			} else {
-				clearCookie(w, sessionCookie)
+				s.Log.Error("session", "err", err)
 			}
 		}
 		next.ServeHTTP(w, r)
@@ -99,6 +102,10 @@ type access struct {
 // behind a login may show personal data: they are never cached.
 func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			// Bound every body before anything parses it (uploads included).
+			r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+		}
 		if r.Method == http.MethodPost && !s.csrfOK(r) {
 			p := s.newPage(w, r, "ui.error_title")
 			s.render(w, http.StatusForbidden, "error", errorPage{Page: p, Message: p.T("auth.csrf")})
@@ -162,9 +169,20 @@ func clearCookie(w http.ResponseWriter, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 }
 
-// localNext keeps a redirect target on this site.
+// localNext keeps a redirect target on this site: a path with no scheme
+// or host, no control characters or backslashes (browsers drop a tab in
+// "/\t/evil.example" and follow "//evil.example").
 func localNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

@@ -59,7 +59,6 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.import_residents")
 	a := actorOf(r)
 	ip := importPage{Page: p, Village: strings.TrimSpace(r.FormValue("village"))}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -168,31 +167,37 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request) {
 func (s *Server) runImport(a *domain.Actor, up store.Upload, validOnly bool, today domain.Date) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	last := time.Now()
-	progress := func(done, total int) {
-		if time.Since(last) > time.Second {
-			last = time.Now()
-			s.Store.UploadProgress(ctx, up.ID, "running", done, total, "")
+	out := importOutcome{}
+	status := "failed"
+	defer func() {
+		if v := recover(); v != nil {
+			s.Log.Error("import panic", "upload", up.ID, "value", v)
+			out.Error = "error.internal"
 		}
-	}
+		s.progress.Delete(up.ID)
+		// A fresh context: the import's own may have timed out.
+		fin, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		b, _ := json.Marshal(out)
+		if err := s.Store.FinishUpload(fin, up.ID, status, string(b)); err != nil {
+			s.Log.Error("import finish", "upload", up.ID, "err", err)
+		}
+	}()
+	progress := func(done, total int) { s.progress.Store(up.ID, done) }
 	rep, err := importer.ImportPeople(ctx, s.Store, a, bytes.NewReader(up.Data), up.Name, today,
 		importer.PeopleOptions{VillageID: up.VillageID, ValidOnly: validOnly, Progress: progress})
-	out := importOutcome{Created: rep.Result.Created, Updated: rep.Result.Updated, Unchanged: rep.Result.Unchanged, Rejected: len(rep.Rejected), Households: rep.Result.HouseholdsCreated}
-	status := "done"
-	if err != nil {
-		status = "failed"
-		if e, ok := domain.AsError(err); ok {
-			out.Error = e.Key
-		} else if _, ok := err.(*domain.FileErrors); ok {
-			out.Error = "import.refused_rows"
-		} else {
-			out.Error = "error.internal"
-			s.Log.Error("import", "upload", up.ID, "err", err)
-		}
+	out = importOutcome{Created: rep.Result.Created, Updated: rep.Result.Updated, Unchanged: rep.Result.Unchanged, Rejected: len(rep.Rejected), Households: rep.Result.HouseholdsCreated}
+	if err == nil {
+		status = "done"
+		return
 	}
-	b, _ := json.Marshal(out)
-	if err := s.Store.UploadProgress(ctx, up.ID, status, rep.Info.Rows, rep.Info.Rows, string(b)); err != nil {
-		s.Log.Error("import progress", "err", err)
+	if e, ok := domain.AsError(err); ok {
+		out.Error = e.Key
+	} else if _, ok := err.(*domain.FileErrors); ok {
+		out.Error = "import.refused_rows"
+	} else {
+		out.Error = "error.internal"
+		s.Log.Error("import", "upload", up.ID, "err", err)
 	}
 }
 
@@ -211,6 +216,9 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	case "running":
 		ip.Running = true
+		if n, ok := s.progress.Load(up.ID); ok {
+			ip.Upload.Done = n.(int)
+		}
 	default:
 		var out importOutcome
 		json.Unmarshal([]byte(up.Result), &out)

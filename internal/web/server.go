@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path"
+	"sync"
 	"time"
 
 	"thonso/internal/domain"
@@ -37,6 +38,11 @@ type Server struct {
 	Demo bool
 	// TrustedProxies may set X-Forwarded-For; nobody else can.
 	TrustedProxies []netip.Prefix
+
+	// progress of running imports by upload id (rows done): kept in
+	// memory because the import's own transaction holds SQLite's only
+	// writer, so progress cannot be written while it runs.
+	progress sync.Map
 
 	pages  map[string]*template.Template
 	static map[string]staticFile // by fingerprinted name

@@ -122,7 +122,7 @@ func TestLanguageRemembered(t *testing.T) {
 func TestLangRedirectStaysLocal(t *testing.T) {
 	srv, _ := newServer(t)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/%09/evil.example", "/%0a/x"} {
 		res, err := c.Get(srv.URL + "/lang/en?next=" + next)
 		if err != nil {
 			t.Fatal(err)

@@ -230,12 +230,37 @@ func testPeopleImport(t *testing.T, open Opener) {
 	if res, _ = s.ApplyPeople(Ctx(), admin, rows, store.PeopleOptions{}); res.Updated != 2 || res.Created != 0 {
 		t.Fatalf("update %+v", res)
 	}
+	var fe *domain.FileErrors
+	// A file without the phone column does not erase phones; a "yes"
+	// dated later does not move an earlier fact.
+	stored, _, _ := s.Residents(Ctx(), domain.Scope{All: true}, store.ResidentQuery{VillageID: ct.ID, Q: "Sùng Thị Mỷ"})
+	if len(stored) != 1 || stored[0].Phone != "0399999000" {
+		t.Fatalf("stored %+v", stored)
+	}
+	lean := rows[1]
+	lean.Resident.Phone = ""
+	lean.Resident.Smartphone = domain.Adoption{Since: domain.MustDate("2026-10-01")}
+	if _, err := s.ApplyPeople(Ctx(), admin, []store.PersonRow{lean}, store.PeopleOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	earlier := lean
+	earlier.Resident.Smartphone = domain.Adoption{Since: domain.MustDate("2026-11-01")}
+	s.ApplyPeople(Ctx(), admin, []store.PersonRow{earlier}, store.PeopleOptions{})
+	again, _ := s.Resident(Ctx(), domain.Scope{All: true}, stored[0].ID)
+	if again.Phone != "0399999000" || again.Smartphone.Since != domain.MustDate("2026-10-01") {
+		t.Fatalf("re-import erased or moved: %+v", again)
+	}
+	// The same person twice in one file (no CCCD) is a row error.
+	twice := []store.PersonRow{row(8, "Hầu A Chư", "1990-01-01", domain.SexMale, "", "H-60"), row(9, "Hầu A Chư", "1990-01-01", domain.SexMale, "", "H-60")}
+	_, err = s.ApplyPeople(Ctx(), admin, twice, store.PeopleOptions{})
+	if !errors.As(err, &fe) || fe.Rows[0].Row != 9 || fe.Rows[0].Err.Key != "resident.duplicate_in_file_row" {
+		t.Fatalf("twice in a file: %v", err)
+	}
 	// A bad row refuses the load; valid-only skips it.
 	bad := append([]store.PersonRow{}, rows...)
 	bad = append(bad, row(4, "Vàng A Sử", "2031-01-01", domain.SexMale, "", "H-51"), row(5, "Lý A Dình", "1980-07-07", domain.SexMale, rows[0].Resident.CCCD, "H-52"))
 	before = TableCounts(t, s)
 	_, err = s.ApplyPeople(Ctx(), admin, bad, store.PeopleOptions{})
-	var fe *domain.FileErrors
 	if !errors.As(err, &fe) || len(fe.Rows) != 2 || fe.Rows[0].Row != 4 || fe.Rows[1].Err.Key != "cccd.duplicate_in_file" {
 		t.Fatalf("bad load: %v", err)
 	}
