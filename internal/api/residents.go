@@ -68,8 +68,8 @@ type residentInput struct {
 	BirthDate     domain.Date  `json:"birth_date"`
 	BirthYearOnly bool         `json:"birth_year_only"`
 	Sex           domain.Sex   `json:"sex"`
-	Phone         string       `json:"phone"`
-	CCCD          string       `json:"cccd"`
+	Phone         *string      `json:"phone"`
+	CCCD          *string      `json:"cccd"`
 	Relation      string       `json:"relation"`
 	MovedIn       domain.Date  `json:"moved_in"`
 	LeftOn        domain.Date  `json:"left_on"`
@@ -87,10 +87,21 @@ func (in residentInput) resident() domain.Resident {
 		b = domain.NewDate(b.Year(), time.January, 1)
 	}
 	return domain.Resident{HouseholdID: in.HouseholdID, FullName: in.FullName, BirthDate: b, YearOnly: in.BirthYearOnly, Sex: in.Sex,
-		Phone: in.Phone, CCCD: in.CCCD, Relation: domain.Relation(in.Relation), MovedIn: in.MovedIn, LeftOn: in.LeftOn,
+		Phone: deref(in.Phone), CCCD: deref(in.CCCD), Relation: domain.Relation(in.Relation), MovedIn: in.MovedIn, LeftOn: in.LeftOn,
 		LeftReason: domain.LeftReason(in.LeftReason), Smartphone: domain.Adoption(in.Smartphone), VNeID: domain.Adoption(in.VNeID),
 		Portal: domain.Adoption(in.Portal), PersonalBank: domain.Adoption(in.Bank), Version: in.Version}
 }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// unchanged reports whether a PATCH leaves a personal value as stored:
+// absent, null, or the masked form a client was shown ("•••• 1234").
+func unchanged(s *string) bool { return s == nil || strings.HasPrefix(*s, "•") }
 
 // decode reads a JSON body strictly: unknown fields and trailing data are
 // EINVALID with the field named when JSON says which.
@@ -281,13 +292,19 @@ func (a *API) residentUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	res := in.resident()
 	res.ID, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+	old, err := a.Store.Resident(r.Context(), actorOf(r).Scope(domain.PermResidentEdit), res.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	if res.HouseholdID == 0 {
-		old, err := a.Store.Resident(r.Context(), actorOf(r).Scope(domain.PermResidentEdit), res.ID)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
 		res.HouseholdID = old.HouseholdID
+	}
+	if unchanged(in.Phone) {
+		res.Phone = old.Phone
+	}
+	if unchanged(in.CCCD) {
+		res.CCCD = old.CCCD
 	}
 	out, err := a.Store.UpdateResident(r.Context(), actorOf(r), res)
 	if err != nil {

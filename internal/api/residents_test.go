@@ -175,6 +175,12 @@ func TestResidentAPI(t *testing.T) {
 	if st, b := call(member, "PATCH", path, upd); st != 409 || !strings.Contains(b, `"code":"ECONFLICT"`) {
 		t.Fatalf("stale patch: %d %s", st, b)
 	}
+	// A PATCH without the phone (or with the masked value it was shown)
+	// keeps the stored phone.
+	lean := map[string]any{"full_name": "Lù Văn Phúc", "birth_date": "1995-03-04", "sex": "male", "relation": "chu_ho", "phone": "•••• 8877", "version": created.Version + 1}
+	if st, b := call(member, "PATCH", path, lean); st != 200 || !strings.Contains(b, `"phone":"•••• 8877"`) {
+		t.Fatalf("patch without phone: %d %s", st, b)
+	}
 	if st, _ := call(viewer, "POST", "/api/v1/households", map[string]any{"village_code": "T000001", "number": "API-2"}); st != 404 {
 		t.Fatalf("viewer writes: %d", st)
 	}

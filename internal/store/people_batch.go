@@ -81,6 +81,10 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 			}
 			byKey[personKey(p.r.VillageID, p.r.FullName, p.r.BirthDate, p.hnum)] = p
 		}
+		var maxBefore int64
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM residents").Scan(&maxBefore); err != nil {
+			return internal("people", err)
+		}
 		elsewhere, err := s.cccdOwners(ctx, tx, rows)
 		if err != nil {
 			return err
@@ -211,9 +215,7 @@ func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonR
 		if res.Created+res.Updated+res.HouseholdsCreated+res.HouseholdsUpdated == 0 {
 			return nil
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "import", Entity: "resident", EntityID: opt.Source,
-			Changes: []Change{Plain("created", "", strconv.Itoa(res.Created)), Plain("updated", "", joinIDs(res.ResidentIDs)),
-				Plain("households_created", "", strconv.Itoa(res.HouseholdsCreated))}})
+		return s.auditPeople(ctx, tx, a, opt.Source, maxBefore, updates, villages)
 	})
 	if opt.Progress != nil {
 		opt.Progress(len(rows), len(rows))
@@ -413,4 +415,45 @@ func (s *Store) cccdOwners(ctx context.Context, tx *sql.Tx, rows []PersonRow) (m
 func residentInsertCols() []string {
 	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
 	return append(cols, "created_at", "updated_at", "version")
+}
+
+// auditPeople writes one audit entry per village of a bulk load, listing
+// the residents it created and updated (a bulk operation is one entry per
+// village, so that the village's officers see it in their trail).
+func (s *Store) auditPeople(ctx context.Context, tx *sql.Tx, a *domain.Actor, source string, maxBefore int64, updates []domain.Resident, villages map[int64]bool) error {
+	created := map[int64][]int64{}
+	rs, err := tx.QueryContext(ctx, "SELECT id, village_id FROM residents WHERE id > $1 ORDER BY id", maxBefore)
+	if err != nil {
+		return internal("audit people", err)
+	}
+	for rs.Next() {
+		var id, v int64
+		if err := rs.Scan(&id, &v); err != nil {
+			rs.Close()
+			return internal("audit people", err)
+		}
+		if villages[v] {
+			created[v] = append(created[v], id)
+		}
+	}
+	rs.Close()
+	updated := map[int64][]int64{}
+	for _, r := range updates {
+		updated[r.VillageID] = append(updated[r.VillageID], r.ID)
+	}
+	ids := make([]int64, 0, len(villages))
+	for v := range villages {
+		ids = append(ids, v)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, v := range ids {
+		if len(created[v])+len(updated[v]) == 0 {
+			continue
+		}
+		if err := s.audit(ctx, tx, a, AuditEntry{Action: "import", Entity: "resident", EntityID: source, UnitID: v,
+			Changes: []Change{Plain("created", "", joinIDs(created[v])), Plain("updated", "", joinIDs(updated[v]))}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -34,8 +34,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // insertMany inserts rows in multi-row statements sized to the dialect's
 // parameter limit. With keyed set (units only) it returns the new ids by
-// code: RETURNING order is not promised by SQLite, so rows are matched by
-// their code, which the caller has made unique within the call.
+// "code@valid_from": RETURNING order is not promised by SQLite, so rows
+// are matched by code and start (a batch may hold an old unit and its
+// new namesake).
 func (s *Store) insertMany(ctx context.Context, q querier, table string, cols []string, rows [][]any, keyed bool) (map[string]int64, error) {
 	if len(rows) == 0 {
 		return nil, nil
@@ -73,19 +74,19 @@ func (s *Store) insertMany(ctx context.Context, q querier, table string, cols []
 			}
 			continue
 		}
-		b.WriteString(" RETURNING id, code")
+		b.WriteString(" RETURNING id, code, COALESCE(valid_from, '')")
 		rs, err := q.QueryContext(ctx, b.String(), args...)
 		if err != nil {
 			return nil, internal("insert "+table, err)
 		}
 		for rs.Next() {
 			var id int64
-			var code string
-			if err := rs.Scan(&id, &code); err != nil {
+			var code, from string
+			if err := rs.Scan(&id, &code, &from); err != nil {
 				rs.Close()
 				return nil, internal("insert "+table, err)
 			}
-			ids[code] = id
+			ids[code+"@"+from] = id
 		}
 		if err := rs.Close(); err != nil {
 			return nil, internal("insert "+table, err)

@@ -210,7 +210,7 @@ func (r *batchRun) unitsAt(lv domain.Level, list []domain.NewUnit) error {
 	parents := make([][]any, 0, len(todo))
 	var slugs [][]any
 	for _, p := range todo {
-		id := ids[p.u.Code]
+		id := ids[p.u.Code+"@"+p.u.ValidFrom.String()]
 		sp := &span{id: id, code: p.u.Code, level: lv, from: p.u.ValidFrom, to: p.u.ValidTo, added: true, pos: p.u.Pos}
 		r.ix.put(sp)
 		r.res.AddedIDs = append(r.res.AddedIDs, id)
@@ -389,6 +389,10 @@ func (r *batchRun) moves() error {
 			continue
 		}
 		moved, err := r.s.moveUnit(r.ctx, r.tx, u.id, np.id, m.Effective, r.act(m.LegalAct), "")
+		if de, ok := domain.AsError(err); ok {
+			r.fail(m.Pos, de)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -411,6 +415,15 @@ func (s *Store) moveUnit(ctx context.Context, tx *sql.Tx, unitID, parentID int64
 	}
 	if cur.Valid && cur.Int64 == parentID {
 		return false, nil
+	}
+	var later int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM unit_parents WHERE unit_id = $1 AND valid_from >= $2", unitID, eff).Scan(&later); err != nil {
+		return false, internal("move unit", err)
+	}
+	if later > 0 {
+		// A move on or before one already recorded would leave two parents
+		// at once: history is never rewritten; refuse.
+		return false, domain.Errorf(domain.EINVALID, "unit.move_conflict", "date", eff)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE unit_parents SET valid_to = $1 WHERE unit_id = $2
 		AND (valid_to IS NULL OR valid_to >= $3) AND (valid_from IS NULL OR valid_from < $3)`, eff.AddDays(-1), unitID, eff); err != nil {
@@ -508,6 +521,10 @@ func (r *batchRun) renames() error {
 			continue
 		}
 		done, err := r.s.renameUnit(r.ctx, r.tx, u.id, u.level, name, rn.Effective, r.act(rn.LegalAct))
+		if de, ok := domain.AsError(err); ok {
+			r.fail(rn.Pos, de)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -527,6 +544,13 @@ func (s *Store) renameUnit(ctx context.Context, tx *sql.Tx, id int64, lv domain.
 	}
 	if cur == name {
 		return false, nil
+	}
+	var later int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM unit_names WHERE unit_id = $1 AND valid_from >= $2", id, eff).Scan(&later); err != nil {
+		return false, internal("rename", err)
+	}
+	if later > 0 {
+		return false, domain.Errorf(domain.EINVALID, "unit.rename_conflict", "date", eff)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE unit_names SET valid_to = $1 WHERE unit_id = $2 AND valid_to IS NULL`, eff.AddDays(-1), id); err != nil {
 		return false, internal("rename", err)
@@ -630,6 +654,12 @@ func (r *batchRun) adoptOrphans() error {
 			continue
 		}
 		moved, err := r.s.moveUnit(r.ctx, r.tx, o.child, heirs[0], eff, act, "")
+		if _, ok := domain.AsError(err); ok {
+			var code string
+			_ = r.tx.QueryRowContext(r.ctx, "SELECT code FROM units WHERE id = $1", o.child).Scan(&code)
+			r.res.Review = append(r.res.Review, code)
+			continue
+		}
 		if err != nil {
 			return err
 		}

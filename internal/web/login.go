@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"thonso/internal/domain"
@@ -35,7 +36,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	lp := loginPage{Page: p, Login: login, Next: localNext(r.PostFormValue("next"))}
 	ip := s.clientIP(r)
-	until, err := s.Store.LoginLockedUntil(ctx, login, ip)
+	u, hash, err := s.Store.Credentials(ctx, login)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		s.fail(w, p, err)
+		return
+	}
+	// The throttle counts per account, however its login or phone was
+	// spelt; for an unknown login, per what was typed.
+	key := strings.ToLower(login)
+	if u.ID != 0 {
+		key = "#" + strconv.FormatInt(u.ID, 10)
+	}
+	until, err := s.Store.LoginLockedUntil(ctx, key, ip)
 	if err != nil {
 		s.fail(w, p, err)
 		return
@@ -46,14 +58,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusTooManyRequests, "login", lp)
 		return
 	}
-	u, hash, err := s.Store.Credentials(ctx, login)
-	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
-		s.fail(w, p, err)
-		return
-	}
 	ok := domain.VerifyPassword(hash, r.PostFormValue("password")) && !u.Disabled
 	if !ok {
-		if err := s.Store.RecordLoginFailure(ctx, login, ip); err != nil {
+		if err := s.Store.RecordLoginFailure(ctx, key, ip); err != nil {
 			s.fail(w, p, err)
 			return
 		}

@@ -143,8 +143,9 @@ func TestLoginLockout(t *testing.T) {
 	env := newLoginEnv(t)
 	b := newBrowser(t, env.srv.URL)
 	b.get("/login")
-	for i := 0; i < 5; i++ {
-		b.post("/login", url.Values{"login": {"quantri"}, "password": {"sai"}})
+	// Five failures under different spellings of the same account.
+	for _, l := range []string{"quantri", "QuanTri", "0399990001", "0399 990 001", "+84 399 990 001"} {
+		b.post("/login", url.Values{"login": {l}, "password": {"sai"}})
 	}
 	status, body, _ := b.post("/login", url.Values{"login": {"quantri"}, "password": {demo.Password}})
 	// Locked 15 minutes from the 5th failure: 10:15 Vietnam time.

@@ -265,13 +265,13 @@ func testAuditAppendOnly(t *testing.T, open Opener) {
 		}
 	}
 	// Scope: the officer sees the reveal under Đông Căm, another does not.
-	mine, _, _ := s.AuditEntries(Ctx(), a.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident"})
+	mine, _, _ := s.AuditEntries(Ctx(), a.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident", EntityID: "7"})
 	if len(mine) != 1 || mine[0].Purpose != "support" || mine[0].Login != "cb.one" {
 		t.Fatalf("officer audit %+v", mine)
 	}
 	ph := MustUnit(t, s, "02902", today)
 	o := mustActor(t, s, MustUser(t, s, "cb.two", domain.RoleOfficer, ph.ID))
-	if theirs, _, _ := s.AuditEntries(Ctx(), o.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident"}); len(theirs) != 0 {
+	if theirs, _, _ := s.AuditEntries(Ctx(), o.Scope(domain.PermAuditView), store.AuditFilter{Entity: "resident", EntityID: "7"}); len(theirs) != 0 {
 		t.Fatal("audit leaked across scopes")
 	}
 	// The audit survives a reset, which is itself audited.

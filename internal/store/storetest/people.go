@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"thonso/internal/demo"
@@ -219,6 +220,11 @@ func testPeopleImport(t *testing.T, open Opener) {
 	}
 	if res, err = s.ApplyPeople(Ctx(), admin, rows, store.PeopleOptions{Source: "ds.xlsx"}); err != nil || res.Created != 2 {
 		t.Fatalf("apply %+v %v", res, err)
+	}
+	// One audit entry for the village, listing the two new residents.
+	es, _, _ := s.AuditEntries(Ctx(), domain.Scope{UnitIDs: []int64{ct.ID}}, store.AuditFilter{Entity: "resident", EntityID: "ds.xlsx"})
+	if len(es) != 1 || es[0].UnitID != ct.ID || es[0].Changes[0].Field != "created" || len(strings.Split(*es[0].Changes[0].After, ",")) != 2 {
+		t.Fatalf("import audit %+v", es)
 	}
 	// Re-import: unchanged; then one changed row updates, matched by name +
 	// birth + household (no CCCD) and by CCCD (name spelt differently).

@@ -383,6 +383,29 @@ func testRenameAndMove(t *testing.T, open Opener) {
 	if _, _, err := s.VillageBySlug(Ctx(), "khong-co", today); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("unknown slug: %v", err)
 	}
+	// A move or rename dated before one already recorded is refused.
+	_, err = s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{
+		Moves:   []domain.NewMove{{Pos: domain.Pos{File: "x.csv", Row: 2}, Code: dc.Code, Level: domain.LevelVillage, ParentCode: "02926", Effective: domain.MustDate("2026-08-01")}},
+		Renames: []domain.NewRename{{Pos: domain.Pos{File: "x.csv", Row: 3}, Code: dc.Code, Level: domain.LevelVillage, Name: "Thôn Khác", Effective: domain.MustDate("2026-08-01")}},
+	})
+	var fe *domain.FileErrors
+	if !errors.As(err, &fe) || len(fe.Rows) != 2 || fe.Rows[0].Err.Key != "unit.rename_conflict" && fe.Rows[0].Err.Key != "unit.move_conflict" {
+		t.Fatalf("back-dated move and rename: %v", err)
+	}
+	// One batch may hold an old unit and its new namesake.
+	res2, err := s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{Units: []domain.NewUnit{
+		{Code: "99001", Name: "Xã Cũ", Level: domain.LevelCommune, ParentCode: "15", ValidFrom: domain.MustDate("2025-08-01"), ValidTo: domain.MustDate("2026-06-30")},
+		{Code: "99001", Name: "Xã Mới", Level: domain.LevelCommune, ParentCode: "15", ValidFrom: domain.MustDate("2026-07-01")},
+	}})
+	if err != nil || len(res2.AddedIDs) != 2 || res2.AddedIDs[0] == res2.AddedIDs[1] {
+		t.Fatalf("namesakes in one batch: %+v %v", res2, err)
+	}
+	if u := MustUnit(t, s, "99001", domain.MustDate("2026-01-01")); u.Name != "Xã Cũ" || u.Parent == nil {
+		t.Fatalf("old namesake %+v", u)
+	}
+	if u := MustUnit(t, s, "99001", today); u.Name != "Xã Mới" {
+		t.Fatalf("new namesake %+v", u)
+	}
 	// A second village of the same name gets the commune in its slug.
 	_, err = s.ApplyUnitBatch(Ctx(), nil, domain.UnitBatch{Units: []domain.NewUnit{
 		{Name: "Thôn Đông Căm", Level: domain.LevelVillage, ParentCode: "02926", ValidFrom: eff},
