@@ -145,7 +145,7 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		return c.Value
 	}
 	tok := domain.NewSecret("")
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r)})
 	return tok
 }
 
@@ -186,4 +186,18 @@ func localNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// secure reports whether the client reached us over HTTPS: directly, or
+// through a trusted proxy that says so (X-Forwarded-Proto), so cookies are
+// Secure and HSTS is sent behind a TLS-terminating proxy too.
+func (s *Server) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return s.trusted(host) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

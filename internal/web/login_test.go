@@ -248,7 +248,10 @@ func TestTrustedProxy(t *testing.T) {
 	env := newLoginEnv(t, netip.MustParsePrefix("127.0.0.0/8"))
 	b := newBrowser(t, env.srv.URL)
 	b.get("/login")
-	b.post("/login", url.Values{"login": {"quantri"}, "password": {demo.Password}}, "X-Forwarded-For", "1.2.3.4, 203.0.113.9")
+	_, _, h := b.post("/login", url.Values{"login": {"quantri"}, "password": {demo.Password}}, "X-Forwarded-For", "1.2.3.4, 203.0.113.9", "X-Forwarded-Proto", "https")
+	if !strings.Contains(strings.Join(h.Values("Set-Cookie"), "\n"), "Secure") || h.Get("Strict-Transport-Security") == "" {
+		t.Fatal("behind a TLS proxy: cookies not Secure or no HSTS")
+	}
 	es, _, _ := env.store.AuditEntries(context.Background(), domain.Scope{All: true}, store.AuditFilter{Entity: "user"})
 	if len(es) == 0 || es[0].Action != "login" || es[0].IP != "203.0.113.9" {
 		t.Fatalf("behind a trusted proxy: %+v", es[0])

@@ -109,7 +109,7 @@ func (s *Server) Handler(api http.Handler) http.Handler {
 	if api != nil {
 		mux.Handle("/api/", api)
 	}
-	return s.recoverer(securityHeaders(s.withActor(mux)))
+	return s.recoverer(s.securityHeaders(s.withActor(mux)))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {

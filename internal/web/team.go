@@ -234,7 +234,7 @@ func (s *Server) feedCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.secure(r) {
 		scheme = "https"
 	}
 	tp.FeedURL = scheme + "://" + r.Host + "/lich/" + secret + ".ics"
