@@ -11,20 +11,17 @@ import (
 
 // Slots lists a team's duty slots.
 func (s *Store) Slots(ctx context.Context, teamID int64) ([]domain.Slot, error) {
-	rs, err := s.r.QueryContext(ctx, `SELECT id, team_id, weekday, start_min, end_min, place, valid_from, valid_to, every_weeks, anchor
-		FROM duty_slots WHERE team_id = $1 ORDER BY weekday, start_min, id`, teamID)
+	rs, err := s.r.QueryContext(ctx, "SELECT "+slotCols+" FROM duty_slots s WHERE s.team_id = $1 ORDER BY s.weekday, s.start_min, s.id", teamID)
 	if err != nil {
 		return nil, internal("slots", err)
 	}
 	defer rs.Close()
 	var out []domain.Slot
 	for rs.Next() {
-		var sl domain.Slot
-		var wd int
-		if err := rs.Scan(&sl.ID, &sl.TeamID, &wd, &sl.Start, &sl.End, &sl.Place, &sl.ValidFrom, &sl.ValidTo, &sl.EveryWeeks, &sl.Anchor); err != nil {
+		sl, err := scanSlot(rs)
+		if err != nil {
 			return nil, internal("slots", err)
 		}
-		sl.Weekday = time.Weekday(wd)
 		out = append(out, sl)
 	}
 	return out, rs.Err()
@@ -167,6 +164,21 @@ func (s *Store) SetRoster(ctx context.Context, a *domain.Actor, slotID int64, me
 	if err := s.teamInScope(ctx, a, team); err != nil {
 		return err
 	}
+	slot, err := s.slotByID(ctx, slotID)
+	if err != nil {
+		return err
+	}
+	for _, m := range memberIDs {
+		others, err := s.memberSlots(ctx, m, slotID)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if slot.Overlaps(o) {
+				return domain.Errorf(domain.EINVALID, "roster.overlap", "start", clock(o.Start), "end", clock(o.End)).WithField("members")
+			}
+		}
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM duty_roster WHERE slot_id = $1", slotID); err != nil {
 			return internal("roster", err)
@@ -249,4 +261,40 @@ func (s *Store) FeedMember(ctx context.Context, secret string) (domain.Member, e
 		return m, domain.Errorf(domain.ENOTFOUND, "feed.not_found")
 	}
 	return m, nil
+}
+
+const slotCols = "s.id, s.team_id, s.weekday, s.start_min, s.end_min, s.place, s.valid_from, s.valid_to, s.every_weeks, s.anchor"
+
+func scanSlot(sc interface{ Scan(...any) error }) (domain.Slot, error) {
+	var sl domain.Slot
+	var wd int
+	err := sc.Scan(&sl.ID, &sl.TeamID, &wd, &sl.Start, &sl.End, &sl.Place, &sl.ValidFrom, &sl.ValidTo, &sl.EveryWeeks, &sl.Anchor)
+	sl.Weekday = time.Weekday(wd)
+	return sl, err
+}
+
+func (s *Store) slotByID(ctx context.Context, id int64) (domain.Slot, error) {
+	sl, err := scanSlot(s.r.QueryRowContext(ctx, "SELECT "+slotCols+" FROM duty_slots s WHERE s.id = $1", id))
+	if err == sql.ErrNoRows {
+		return sl, domain.Errorf(domain.ENOTFOUND, "slot.not_found")
+	}
+	return sl, internal("slot", err)
+}
+
+// memberSlots lists the slots (of any team) a member is rostered on, but one.
+func (s *Store) memberSlots(ctx context.Context, memberID, except int64) ([]domain.Slot, error) {
+	rs, err := s.r.QueryContext(ctx, "SELECT "+slotCols+" FROM duty_roster r JOIN duty_slots s ON s.id = r.slot_id WHERE r.member_id = $1 AND s.id <> $2", memberID, except)
+	if err != nil {
+		return nil, internal("member slots", err)
+	}
+	defer rs.Close()
+	var out []domain.Slot
+	for rs.Next() {
+		sl, err := scanSlot(rs)
+		if err != nil {
+			return nil, internal("member slots", err)
+		}
+		out = append(out, sl)
+	}
+	return out, rs.Err()
 }

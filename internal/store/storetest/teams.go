@@ -128,6 +128,25 @@ func testSchedules(t *testing.T, open Opener) {
 	if store.OnDuty(r, 0) != lead.ID || store.OnDuty(r, 1) != m2.ID || store.OnDuty(r, 2) != lead.ID {
 		t.Fatalf("rotation %v", r)
 	}
+	// A member rostered on two overlapping duties is refused.
+	wed, err := s.AddSlot(Ctx(), admin, domain.Slot{TeamID: team.ID, Weekday: time.Wednesday, Start: 19 * 60, End: 21 * 60, ValidFrom: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.CreateTeam(Ctx(), admin, domain.Team{Kind: domain.TeamVillage, Name: "Tổ thứ hai", UnitID: ct.ID, StartedOn: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tue2, err := s.AddSlot(Ctx(), admin, domain.Slot{TeamID: other.ID, Weekday: time.Tuesday, Start: 20 * 60, End: 22 * 60, ValidFrom: domain.MustDate("2026-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = wed
+	if err := s.SetRoster(Ctx(), admin, tue2.ID, []int64{m2.ID}); err == nil {
+		t.Fatal("a member on two overlapping duties")
+	} else if e, _ := domain.AsError(err); e.Key != "roster.overlap" {
+		t.Fatalf("overlap: %v", err)
+	}
 	// Calendar feeds: unknown or revoked is not found.
 	secret, err := s.CreateFeed(Ctx(), admin, m2.ID)
 	if err != nil {
