@@ -11,7 +11,7 @@ import (
 
 // Slots lists a team's duty slots.
 func (s *Store) Slots(ctx context.Context, teamID int64) ([]domain.Slot, error) {
-	rs, err := s.r.QueryContext(ctx, "SELECT "+slotCols+" FROM duty_slots s WHERE s.team_id = $1 ORDER BY s.weekday, s.start_min, s.id", teamID)
+	rs, err := s.r.QueryContext(ctx, "SELECT "+slotCols+" FROM duty_slots s WHERE s.team_id = $1 ORDER BY (s.weekday + 6) % 7, s.start_min, s.id", teamID)
 	if err != nil {
 		return nil, internal("slots", err)
 	}

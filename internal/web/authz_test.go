@@ -331,6 +331,16 @@ var matrix = []matrixRow{
 	{"POST", "/teams/{id}/members/{mid}/feed", func(f fixture, _ matrixServer) string {
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/feed"
 	}, nil, team(200)},
+	{"POST", "/teams/{id}/logs", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/logs" },
+		url.Values{"log_on": {"28/10/2026"}, "residents_helped": {"4"}}, team(303)},
+	{"POST", "/teams/{id}/trainings", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/trainings"
+	},
+		url.Values{"training_on": {"20/10/2026"}, "topic": {"Cài đặt VNeID"}, "residents_trained": {"12"}}, team(303)},
+	{"POST", "/teams/{id}/announcements", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/announcements"
+	},
+		url.Values{"body": {"Lịch trực tuần này"}, "channels": {"zalo"}, "used_on": {"27/10/2026"}}, team(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

@@ -13,6 +13,7 @@ import (
 
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
+	"thonso/internal/store"
 	"thonso/internal/textvi"
 )
 
@@ -241,6 +242,7 @@ var funcs = template.FuncMap{
 	"list":      func(xs ...string) []string { return xs },
 	"list2":     func(a, b any) []any { return []any{a, b} },
 	"positions": func() []string { return domain.Positions },
+	"channels":  func() []string { return store.Channels },
 	"minutes":   func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
 	"deref":     func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"thonso/internal/domain"
+	"thonso/internal/store"
 	"thonso/internal/textvi"
 )
 
@@ -23,6 +24,12 @@ type teamPage struct {
 	Errors    map[string]string
 	FeedURL   string
 	Status    int
+	Zalo      string // ready-to-paste announcement texts, from the data
+	Loud      string
+	Logs      []store.SessionLog
+	Trainings []store.Training
+	Notices   []store.Announcement
+	Names     map[int64]string // member id → name
 }
 
 func (f teamPage) formValue(n string) string { return f.Form[n] }
@@ -83,6 +90,22 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 	}
 	if a := actorOf(r); a != nil {
 		tp.CanManage, _ = s.Store.Covers(ctx, a.Scope(domain.PermTeamManage), t.UnitID)
+	}
+	tp.Zalo, tp.Loud = domain.Announcement(t, tp.Members, tp.Slots, tp.Next)
+	tp.Names = map[int64]string{}
+	for _, m := range tp.Members {
+		tp.Names[m.ID] = m.FullName
+	}
+	if tp.CanManage {
+		if tp.Logs, err = s.Store.SessionLogs(ctx, t.ID, 20); err == nil {
+			if tp.Trainings, err = s.Store.Trainings(ctx, t.ID); err == nil {
+				tp.Notices, err = s.Store.Announcements(ctx, t.ID)
+			}
+		}
+		if err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
 	}
 	p.Title = t.Name
 	p.Breadcrumb = []Crumb{{Name: u.Name, URL: p.UnitURL(u.Code)}, {Name: t.Name}}
@@ -239,4 +262,72 @@ func (s *Server) feedCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	tp.FeedURL = scheme + "://" + r.Host + "/lich/" + secret + ".ics"
 	s.render(w, http.StatusOK, "team", tp)
+}
+
+func memberIDs(r *http.Request) []int64 {
+	r.ParseForm()
+	var out []int64
+	for _, v := range r.PostForm["members"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// logAdd records a held session: who came, residents helped, what was done.
+func (s *Server) logAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "log_on", "residents_helped", "notes")
+	if !ok {
+		return
+	}
+	l := store.SessionLog{TeamID: tp.Team.ID, On: s.parseDateInto(tp, "log_on"), Notes: tp.Form["notes"], MemberIDs: memberIDs(r)}
+	if n, err := strconv.Atoi(tp.Form["residents_helped"]); err == nil || tp.Form["residents_helped"] == "" {
+		l.ResidentsHelped = n
+	} else {
+		tp.Errors["residents_helped"] = tp.T("log.count_invalid")
+	}
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.LogSession(r.Context(), actorOf(r), l)
+	}
+	s.teamDone(w, r, tp, err, "log_on")
+}
+
+// trainingAdd records a training of the team.
+func (s *Server) trainingAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "training_on", "topic", "trainer", "training_place", "hands_on", "residents_trained")
+	if !ok {
+		return
+	}
+	t := store.Training{TeamID: tp.Team.ID, On: s.parseDateInto(tp, "training_on"), Topic: tp.Form["topic"], Trainer: tp.Form["trainer"],
+		Place: tp.Form["training_place"], HandsOn: tp.Form["hands_on"] != "", MemberIDs: memberIDs(r)}
+	if n, err := strconv.Atoi(tp.Form["residents_trained"]); err == nil || tp.Form["residents_trained"] == "" {
+		t.ResidentsTrained = n
+	} else {
+		tp.Errors["residents_trained"] = tp.T("log.count_invalid")
+	}
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.AddTraining(r.Context(), actorOf(r), t)
+	}
+	s.teamDone(w, r, tp, err, "topic")
+}
+
+// announcementAdd records an announcement and the channels it went out on.
+func (s *Server) announcementAdd(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r, "body", "used_on")
+	if !ok {
+		return
+	}
+	on := s.parseDateInto(tp, "used_on")
+	an := store.Announcement{TeamID: tp.Team.ID, Body: r.PostFormValue("body")}
+	for _, c := range r.PostForm["channels"] {
+		an.Uses = append(an.Uses, store.AnnouncementUse{Channel: c, On: on})
+	}
+	var err error
+	if len(tp.Errors) == 0 {
+		_, err = s.Store.AddAnnouncement(r.Context(), actorOf(r), an)
+	}
+	s.teamDone(w, r, tp, err, "body")
 }

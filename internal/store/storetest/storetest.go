@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"DemoDeterministic", testDemoDeterministic},
 		{"TeamFigures", testTeamFigures},
 		{"Schedules", testSchedules},
+		{"Activities", testActivities},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -168,3 +168,67 @@ func testSchedules(t *testing.T, open Opener) {
 		t.Fatalf("out of scope: %v", err)
 	}
 }
+
+func testActivities(t *testing.T, open Opener) {
+	s := open(t)
+	MustDemo(t, s)
+	admin := domain.CLIActor()
+	dc := village(t, s, "Thôn Đông Căm", today)
+	teams, _ := s.TeamsOf(Ctx(), dc.ID, today)
+	team := teams[0]
+	ms, _ := s.Members(Ctx(), team.ID, demo.ReportDate)
+	later, _ := s.Members(Ctx(), team.ID, today)
+	newcomer := later[len(later)-1] // joined in 2025
+	before := TableCounts(t, s)
+	if _, err := s.LogSession(Ctx(), admin, store.SessionLog{TeamID: team.ID, On: demo.ReportDate, MemberIDs: []int64{newcomer.ID}}); err == nil {
+		t.Fatal("a member who had not joined yet was logged present")
+	}
+	if _, err := s.LogSession(Ctx(), admin, store.SessionLog{TeamID: team.ID, On: domain.MustDate("2099-01-01")}); err == nil {
+		t.Fatal("a session in the future was logged")
+	}
+	if after := TableCounts(t, s); !reflectEqual(before, after) {
+		t.Fatal("a refused log was stored")
+	}
+	l, err := s.LogSession(Ctx(), admin, store.SessionLog{TeamID: team.ID, On: demo.ReportDate, ResidentsHelped: 7, Notes: "Chứng thực bản sao", MemberIDs: []int64{ms[0].ID, ms[1].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs, _ := s.SessionLogs(Ctx(), team.ID, 5)
+	if len(logs) != 1 || logs[0].ID != l.ID || len(logs[0].MemberIDs) != 2 || logs[0].ResidentsHelped != 7 {
+		t.Fatalf("logs %+v", logs)
+	}
+	if _, err := s.AddTraining(Ctx(), admin, store.Training{TeamID: team.ID, On: domain.MustDate("2024-05-10"), Topic: "Cài đặt và kích hoạt VNeID", HandsOn: true, ResidentsTrained: 25}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddTraining(Ctx(), admin, store.Training{TeamID: team.ID, On: domain.MustDate("2025-05-10"), Topic: "Thanh toán không dùng tiền mặt", ResidentsTrained: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddTraining(Ctx(), admin, store.Training{TeamID: team.ID, On: domain.MustDate("2025-05-10")}); err == nil {
+		t.Fatal("a training without a topic")
+	}
+	bt := MustUnit(t, s, "086", oct2024)
+	if n, _ := s.ResidentsTrained(Ctx(), bt.ID, oct2024); n != 25 {
+		t.Fatalf("trained by 31/10/2024 in Bảo Thắng: %d", n)
+	}
+	if _, err := s.AddAnnouncement(Ctx(), admin, store.Announcement{TeamID: team.ID, Body: "Lịch trực", Uses: []store.AnnouncementUse{{Channel: "fax", On: today}}}); err == nil {
+		t.Fatal("an unknown channel")
+	}
+	if _, err := s.AddAnnouncement(Ctx(), admin, store.Announcement{TeamID: team.ID, Body: "Lịch trực", Uses: []store.AnnouncementUse{{Channel: "loudspeaker", On: today}, {Channel: "zalo", On: today}}}); err != nil {
+		t.Fatal(err)
+	}
+	if ans, _ := s.Announcements(Ctx(), team.ID); len(ans) != 1 || len(ans[0].Uses) != 2 {
+		t.Fatalf("announcements %+v", ans)
+	}
+}
+
+func reflectEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
