@@ -10,8 +10,6 @@ import (
 var weekdayVI = map[time.Weekday]string{time.Monday: "thứ Hai", time.Tuesday: "thứ Ba", time.Wednesday: "thứ Tư",
 	time.Thursday: "thứ Năm", time.Friday: "thứ Sáu", time.Saturday: "thứ Bảy", time.Sunday: "Chủ nhật"}
 
-func hm(m int) string { m %= 24 * 60; return fmt.Sprintf("%02d:%02d", m/60, m%60) }
-
 // spoken writes a time as a loudspeaker reads it: "19 giờ 30", "21 giờ".
 func spoken(m int) string {
 	m %= 24 * 60
@@ -65,7 +63,7 @@ func Announcement(team Team, members []Member, slots []Slot, next *Occurrence) (
 		if g[0].Place != "" {
 			place = " tại " + g[0].Place
 		}
-		fmt.Fprintf(&z, "- %s: %s–%s%s%s\n", upperFirst(days(g)), hm(g[0].Start), hm(g[0].End), place, every)
+		fmt.Fprintf(&z, "- %s: %s–%s%s%s\n", upperFirst(days(g)), Clock(g[0].Start), Clock(g[0].End), place, every)
 		sep := ", vào"
 		if i > 0 {
 			sep = "; và"

@@ -223,3 +223,9 @@ func OccurrenceIndex(s Slot, d Date) int {
 	}
 	return n
 }
+
+// Clock writes minutes after midnight as 19:30 (a time past midnight, 24:30, as 00:30).
+func Clock(m int) string {
+	m %= 24 * 60
+	return string([]byte{byte('0' + m/600), byte('0' + m/60%10), ':', byte('0' + m%60/10), byte('0' + m%10)})
+}

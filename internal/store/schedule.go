@@ -46,7 +46,7 @@ func (s *Store) AddSlot(ctx context.Context, a *domain.Actor, sl domain.Slot) (d
 		}
 		for _, o := range existing {
 			if sl.Overlaps(o) {
-				return domain.Errorf(domain.EINVALID, "slot.overlap", "weekday", int(o.Weekday), "start", clock(o.Start), "end", clock(o.End)).WithField("start")
+				return domain.Errorf(domain.EINVALID, "slot.overlap", "weekday", int(o.Weekday), "start", domain.Clock(o.Start), "end", domain.Clock(o.End)).WithField("start")
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO duty_slots (team_id, weekday, start_min, end_min, place, valid_from, valid_to, every_weeks, anchor, created_at)
@@ -56,15 +56,9 @@ func (s *Store) AddSlot(ctx context.Context, a *domain.Actor, sl domain.Slot) (d
 		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "slot", EntityID: strconv.FormatInt(sl.ID, 10),
 			Changes: []Change{Plain("team_id", "", strconv.FormatInt(sl.TeamID, 10)), Plain("weekday", "", strconv.Itoa(int(sl.Weekday))),
-				Plain("time", "", clock(sl.Start)+"–"+clock(sl.End)), Plain("place", "", sl.Place)}})
+				Plain("time", "", domain.Clock(sl.Start)+"–"+domain.Clock(sl.End)), Plain("place", "", sl.Place)}})
 	})
 	return sl, err
-}
-
-// clock writes minutes after midnight as 19:30 (24:30 past midnight as 00:30).
-func clock(m int) string {
-	m %= 24 * 60
-	return strconv.Itoa(m/60/10) + strconv.Itoa(m/60%10) + ":" + strconv.Itoa(m%60/10) + strconv.Itoa(m%10)
 }
 
 // Exceptions lists a team's schedule exceptions.
@@ -175,7 +169,7 @@ func (s *Store) SetRoster(ctx context.Context, a *domain.Actor, slotID int64, me
 		}
 		for _, o := range others {
 			if slot.Overlaps(o) {
-				return domain.Errorf(domain.EINVALID, "roster.overlap", "start", clock(o.Start), "end", clock(o.End)).WithField("members")
+				return domain.Errorf(domain.EINVALID, "roster.overlap", "start", domain.Clock(o.Start), "end", domain.Clock(o.End)).WithField("members")
 			}
 		}
 	}

@@ -632,21 +632,10 @@ func (r *batchRun) adoptOrphans() error {
 	rs.Close()
 	for _, o := range list {
 		eff := o.end.AddDays(1)
-		var heirs []int64
-		var act string
-		lr, err := r.tx.QueryContext(r.ctx, `SELECT to_id, legal_act FROM unit_links WHERE from_id = $1 AND effective = $2 AND kind IN ('merge_full', 'rename', 'move')`, o.parent, eff)
+		heirs, act, err := r.heirs(o.parent, eff, "'merge_full', 'rename', 'move'")
 		if err != nil {
-			return internal("orphans", err)
+			return err
 		}
-		for lr.Next() {
-			var id int64
-			if err := lr.Scan(&id, &act); err != nil {
-				lr.Close()
-				return internal("orphans", err)
-			}
-			heirs = append(heirs, id)
-		}
-		lr.Close()
 		if len(heirs) != 1 {
 			var code string
 			_ = r.tx.QueryRowContext(r.ctx, "SELECT code FROM units WHERE id = $1", o.child).Scan(&code)
@@ -782,17 +771,10 @@ func (r *batchRun) moveTeams() error {
 	rs.Close()
 	for _, m := range moves {
 		eff := m.end.AddDays(1)
-		var heirs []int64
-		lr, err := r.tx.QueryContext(r.ctx, "SELECT to_id FROM unit_links WHERE from_id = $1 AND effective = $2 AND kind = 'merge_full'", m.unit, eff)
+		heirs, _, err := r.heirs(m.unit, eff, "'merge_full'")
 		if err != nil {
-			return internal("move teams", err)
+			return err
 		}
-		for lr.Next() {
-			var id int64
-			lr.Scan(&id)
-			heirs = append(heirs, id)
-		}
-		lr.Close()
 		if len(heirs) != 1 {
 			continue
 		}
@@ -808,4 +790,24 @@ func (r *batchRun) moveTeams() error {
 		r.res.EventsAdded++
 	}
 	return nil
+}
+
+// heirs lists the units a unit became on eff by links of the given kinds
+// (a SQL list of quoted constants), with the legal act of the last one.
+func (r *batchRun) heirs(from int64, eff domain.Date, kinds string) ([]int64, string, error) {
+	rs, err := r.tx.QueryContext(r.ctx, "SELECT to_id, legal_act FROM unit_links WHERE from_id = $1 AND effective = $2 AND kind IN ("+kinds+")", from, eff)
+	if err != nil {
+		return nil, "", internal("heirs", err)
+	}
+	defer rs.Close()
+	var out []int64
+	var act string
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id, &act); err != nil {
+			return nil, "", internal("heirs", err)
+		}
+		out = append(out, id)
+	}
+	return out, act, rs.Err()
 }

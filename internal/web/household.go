@@ -98,15 +98,24 @@ func parseHouseholdForm(r *http.Request, s *Server, lang string) (domain.Househo
 	return h, f, errs
 }
 
-// householdNewForm and householdCreate add a household to a village.
-func (s *Server) householdNewForm(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(w, r, "ui.household_new")
+// editableVillage reads {code} as a village the actor may edit residents of.
+func (s *Server) editableVillage(w http.ResponseWriter, r *http.Request, p *Page) (domain.Unit, bool) {
 	v, err := s.village(r, p)
 	if err == nil {
 		err = s.inScope(r, actorOf(r).Scope(domain.PermResidentEdit), v.ID)
 	}
 	if err != nil {
 		s.fail(w, p, err)
+		return v, false
+	}
+	return v, true
+}
+
+// householdNewForm and householdCreate add a household to a village.
+func (s *Server) householdNewForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.household_new")
+	v, ok := s.editableVillage(w, r, p)
+	if !ok {
 		return
 	}
 	s.render(w, http.StatusOK, "household", householdPage{Page: p, Village: v, Form: map[string]string{}, Errors: map[string]string{}, CanEdit: true, IsNew: true,
@@ -115,12 +124,8 @@ func (s *Server) householdNewForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.household_new")
-	v, err := s.village(r, p)
-	if err == nil {
-		err = s.inScope(r, actorOf(r).Scope(domain.PermResidentEdit), v.ID)
-	}
-	if err != nil {
-		s.fail(w, p, err)
+	v, ok := s.editableVillage(w, r, p)
+	if !ok {
 		return
 	}
 	h, f, errs := parseHouseholdForm(r, s, p.Lang)

@@ -39,10 +39,7 @@ func (f teamPage) formError(n string) string { return f.Errors[n] }
 func (p *Page) Weekday(d time.Weekday) string { return p.T("weekday." + strconv.Itoa(int(d))) }
 
 // Clock writes minutes after midnight as 19:30.
-func (p *Page) Clock(m int) string {
-	m %= 24 * 60
-	return strconv.Itoa(m/600) + strconv.Itoa(m/60%10) + ":" + strconv.Itoa(m%60/10) + strconv.Itoa(m%10)
-}
+func (p *Page) Clock(m int) string { return domain.Clock(m) }
 
 // When writes an instant in Vietnam: "Thứ Hai 28/10/2024 19:30".
 func (p *Page) Moment(t time.Time) string {
