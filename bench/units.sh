@@ -10,6 +10,7 @@ out=$(mktemp)
 go test -run '^$' -bench 'NationalImport' -benchtime 2x -count "$count" ./internal/store/ >>"$out"
 go test -run '^$' -bench 'UnitAt' -count "$count" ./internal/store/ >>"$out"
 go test -run '^$' -bench 'CommunePage' -count "$count" ./internal/web/ >>"$out"
+go test -run '^$' -bench 'Figures' -count "$count" ./internal/store/ >>"$out"
 printf "%-36s %6s %15s %15s %15s\n" benchmark runs median min max
 awk '/^Benchmark/ { name=$1; sub(/-[0-9]+$/, "", name); v[name]=v[name] " " $3; n[name]++ }
 END {
