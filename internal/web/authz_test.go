@@ -341,6 +341,9 @@ var matrix = []matrixRow{
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/announcements"
 	},
 		url.Values{"body": {"Lịch trực tuần này"}, "channels": {"zalo"}, "used_on": {"27/10/2026"}}, team(303)},
+	{"GET", "/days-off", fixed("/days-off?year=2027"), nil, all(200)},
+	{"POST", "/days-off", fixed("/days-off"), url.Values{"on": {"05/02/2027"}, "kind": {"off"}, "name": {"Tết Nguyên đán Đinh Mùi"}},
+		map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +87,34 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	if status, _, _ := b.get("/lich/khong-co.ics"); status != 404 {
 		t.Fatalf("unknown feed: %d", status)
+	}
+}
+
+// TestHolidayProposals: a Đông Căm session falling on a public holiday is
+// proposed for cancelling on the team page, and one click cancels it.
+func TestHolidayProposals(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	ctx := context.Background()
+	// Monday 30/11/2026: an officer-added day off.
+	if err := env.store.SetDayOff(ctx, domain.CLIActor(), domain.DayOff{On: domain.MustDate("2026-11-30"), Kind: "off", Name: "Ngày nghỉ thử"}); err != nil {
+		t.Fatal(err)
+	}
+	dc, _ := env.store.UnitAt(ctx, "T000001", demo.End)
+	teams, _ := env.store.TeamsOf(ctx, dc.ID, demo.End)
+	b := loggedInAs(t, env, "totruong.dongcam")
+	path := "/teams/" + strconv.FormatInt(teams[0].ID, 10)
+	_, body, _ := b.get(path)
+	if !strings.Contains(body, `id="holidays"`) || !strings.Contains(body, "30/11/2026 — Ngày nghỉ thử") {
+		t.Fatalf("no proposal:\n%.300s", body)
+	}
+	if status, _, _ := b.post(path+"/exceptions", url.Values{"kind": {"cancel"}, "on": {"30/11/2026"}, "reason": {"Ngày nghỉ thử"}}); status != 303 {
+		t.Fatalf("cancel: %d", status)
+	}
+	if _, body, _ = b.get(path); strings.Contains(body, "30/11/2026 — Ngày nghỉ thử") {
+		t.Fatal("still proposed after cancelling")
+	}
+	// Visitors see no proposals.
+	if _, body, _ := newBrowser(t, env.srv.URL).get(path); strings.Contains(body, `id="holidays"`) {
+		t.Fatal("a visitor sees the proposals")
 	}
 }

@@ -243,6 +243,7 @@ var funcs = template.FuncMap{
 	"list2":     func(a, b any) []any { return []any{a, b} },
 	"positions": func() []string { return domain.Positions },
 	"channels":  func() []string { return store.Channels },
+	"add":       func(a, b int) int { return a + b },
 	"minutes":   func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
 	"deref":     func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {
@@ -263,3 +264,12 @@ type formField struct {
 
 // DateOf is the civil date of an instant, dd/mm/yyyy.
 func (p *Page) DateOf(t time.Time) string { return domain.DateOf(t).VN() }
+
+// parseDate reads a dd/mm/yyyy (or ISO) field that must not be empty.
+func parseDate(v string) (domain.Date, error) {
+	d, err := textvi.ParseDate(v)
+	if err == nil && d.IsZero() {
+		err = domain.Errorf(domain.EINVALID, "date.invalid", "value", v)
+	}
+	return d, err
+}

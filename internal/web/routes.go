@@ -37,6 +37,7 @@ func (s *Server) table() []routeDef {
 		pub("GET", "/units/{code}", s.unitShow),
 		pub("GET", "/teams/{id}", s.teamShow),
 		pub("GET", "/lich/{file}", s.icsFeed),
+		pub("GET", "/days-off", s.daysOff),
 		pub("GET", "/login", s.loginForm),
 		pub("POST", "/login", s.login),
 		user("POST", "/logout", s.logout),
@@ -78,6 +79,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/teams/{id}/logs", domain.PermTeamManage, s.logAdd),
 		perm("POST", "/teams/{id}/trainings", domain.PermTeamManage, s.trainingAdd),
 		perm("POST", "/teams/{id}/announcements", domain.PermTeamManage, s.announcementAdd),
+		perm("POST", "/days-off", domain.PermUnitManage, s.dayOffSave),
 		perm("GET", "/audit", domain.PermAuditView, s.auditList),
 		perm("GET", "/audit.csv", domain.PermAuditView, s.auditExport),
 	}

@@ -30,6 +30,7 @@ type teamPage struct {
 	Trainings []store.Training
 	Notices   []store.Announcement
 	Names     map[int64]string // member id → name
+	Holidays  []domain.DayOff  // days off in the next 60 days with a session still planned
 }
 
 func (f teamPage) formValue(n string) string { return f.Form[n] }
@@ -89,6 +90,20 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 		tp.CanManage, _ = s.Store.Covers(ctx, a.Scope(domain.PermTeamManage), t.UnitID)
 	}
 	tp.Zalo, tp.Loud = domain.Announcement(t, tp.Members, tp.Slots, tp.Next)
+	if tp.CanManage {
+		// Public holidays are proposed as exceptions: the team decides.
+		days, err := s.Store.DaysOff(ctx, p.Today, p.Today.AddDays(60))
+		if err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
+		exc, _ := s.Store.Exceptions(ctx, t.ID)
+		for _, d := range days {
+			if d.Kind == "off" && len(domain.Sessions(tp.Slots, exc, d.On, d.On)) > 0 {
+				tp.Holidays = append(tp.Holidays, d)
+			}
+		}
+	}
 	tp.Names = map[int64]string{}
 	for _, m := range tp.Members {
 		tp.Names[m.ID] = m.FullName

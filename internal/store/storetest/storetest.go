@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"TeamFigures", testTeamFigures},
 		{"Schedules", testSchedules},
 		{"Activities", testActivities},
+		{"DaysOff", testDaysOff},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -232,3 +232,48 @@ func reflectEqual(a, b map[string]int) bool {
 	}
 	return true
 }
+
+// testDaysOff: the seeded table; 2027's Tết and Giỗ Tổ agree with the
+// lunar calendar and are provisional until an officer saves them.
+func testDaysOff(t *testing.T, open Opener) {
+	s := open(t)
+	days, err := s.DaysOff(Ctx(), domain.MustDate("2023-01-01"), domain.MustDate("2027-12-31"))
+	if err != nil || len(days) < 50 {
+		t.Fatalf("%d days off: %v", len(days), err)
+	}
+	m := store.DayOffMap(days)
+	tet := domain.LunarToSolar(1, 1, 2027, false)
+	if d, ok := m[tet]; !ok || !d.Provisional || d.Kind != "off" {
+		t.Fatalf("Tết 2027 (%s) not seeded provisional: %+v", tet, d)
+	}
+	if d, ok := m[tet.AddDays(-1)]; !ok || d.Kind != "off" {
+		t.Fatal("the eve of Tết 2027")
+	}
+	if _, ok := m[domain.LunarToSolar(10, 3, 2027, false)]; !ok {
+		t.Fatal("Giỗ Tổ 2027")
+	}
+	for y := 2023; y <= 2026; y++ {
+		if _, ok := m[domain.LunarToSolar(1, 1, y, false)]; !ok {
+			t.Errorf("Tết %d missing", y)
+		}
+	}
+	// Working days: Tết 2025 is off; Saturday 26/04/2025 is worked.
+	if domain.WorkingDay(domain.MustDate("2025-01-29"), m) || !domain.WorkingDay(domain.MustDate("2025-04-26"), m) || domain.WorkingDay(domain.MustDate("2025-04-27"), m) {
+		t.Fatal("WorkingDay")
+	}
+	if got := domain.AddWorkingDays(domain.MustDate("2025-01-24"), 1, m); got != domain.MustDate("2025-02-03") {
+		t.Fatalf("one working day after 24/01/2025: %s", got)
+	}
+	// Confirming; a viewer cannot.
+	if err := s.SetDayOff(Ctx(), domain.CLIActor(), domain.DayOff{On: tet, Kind: "off", Name: "Tết Nguyên đán Đinh Mùi"}); err != nil {
+		t.Fatal(err)
+	}
+	days, _ = s.DaysOff(Ctx(), tet, tet)
+	if len(days) != 1 || days[0].Provisional {
+		t.Fatalf("confirmed %+v", days)
+	}
+	viewer := &domain.Actor{Grants: []domain.Grant{{Role: domain.RoleViewer, Unit: &domain.UnitRef{ID: 1}, UnitLevel: domain.LevelProvince}}}
+	if err := s.SetDayOff(Ctx(), viewer, domain.DayOff{On: tet, Kind: "off", Name: "x"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Fatalf("viewer: %v", err)
+	}
+}
