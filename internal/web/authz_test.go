@@ -42,6 +42,7 @@ type fixture struct {
 	uploadID    int64      // a spreadsheet the administrator uploaded (only they see it)
 	teamID      int64      // Đông Căm's team
 	teamMember  int64      // one of its members
+	slotID      int64      // one of its slots
 }
 
 var (
@@ -112,11 +113,15 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
+	slots, err := s.Slots(ctx, teams[0].ID)
+	if err != nil || len(slots) == 0 {
+		return fixture{}, fmt.Errorf("no slot: %v", err)
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID}, nil
 }
 
 type matrixServer struct {
@@ -331,6 +336,9 @@ var matrix = []matrixRow{
 	{"POST", "/teams/{id}/members/{mid}/feed", func(f fixture, _ matrixServer) string {
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/feed"
 	}, nil, team(200)},
+	{"POST", "/teams/{id}/slots/{sid}/roster", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/slots/" + strconv.FormatInt(f.slotID, 10) + "/roster"
+	}, url.Values{"members": {"1"}}, team(303)},
 	{"POST", "/teams/{id}/logs", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/logs" },
 		url.Values{"log_on": {"28/10/2026"}, "residents_helped": {"4"}}, team(303)},
 	{"POST", "/teams/{id}/trainings", func(f fixture, _ matrixServer) string {

@@ -76,6 +76,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/teams/{id}/slots", domain.PermTeamManage, s.slotAdd),
 		perm("POST", "/teams/{id}/exceptions", domain.PermTeamManage, s.exceptionAdd),
 		perm("POST", "/teams/{id}/members/{mid}/feed", domain.PermTeamManage, s.feedCreate),
+		perm("POST", "/teams/{id}/slots/{sid}/roster", domain.PermTeamManage, s.rosterSet),
 		perm("POST", "/teams/{id}/logs", domain.PermTeamManage, s.logAdd),
 		perm("POST", "/teams/{id}/trainings", domain.PermTeamManage, s.trainingAdd),
 		perm("POST", "/teams/{id}/announcements", domain.PermTeamManage, s.announcementAdd),

@@ -29,8 +29,10 @@ type teamPage struct {
 	Logs      []store.SessionLog
 	Trainings []store.Training
 	Notices   []store.Announcement
-	Names     map[int64]string // member id → name
-	Holidays  []domain.DayOff  // days off in the next 60 days with a session still planned
+	Names     map[int64]string  // member id → name
+	Holidays  []domain.DayOff   // days off in the next 60 days with a session still planned
+	Rosters   map[int64][]int64 // slot id → members in turn order
+	OnDuty    map[int64]string  // slot id → who is on duty at its next session
 }
 
 func (f teamPage) formValue(n string) string { return f.Form[n] }
@@ -90,6 +92,25 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 		tp.CanManage, _ = s.Store.Covers(ctx, a.Scope(domain.PermTeamManage), t.UnitID)
 	}
 	tp.Zalo, tp.Loud = domain.Announcement(t, tp.Members, tp.Slots, tp.Next)
+	tp.Names = map[int64]string{}
+	for _, m := range tp.Members {
+		tp.Names[m.ID] = m.FullName
+	}
+	tp.Rosters, tp.OnDuty = map[int64][]int64{}, map[int64]string{}
+	for _, sl := range tp.Slots {
+		ro, err := s.Store.Roster(ctx, sl.ID)
+		if err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
+		tp.Rosters[sl.ID] = ro
+		for _, o := range tp.Upcoming {
+			if o.SlotID == sl.ID && len(ro) > 0 {
+				tp.OnDuty[sl.ID] = tp.Names[store.OnDuty(ro, domain.OccurrenceIndex(sl, o.Date))]
+				break
+			}
+		}
+	}
 	if tp.CanManage {
 		// Public holidays are proposed as exceptions: the team decides.
 		days, err := s.Store.DaysOff(ctx, p.Today, p.Today.AddDays(60))
@@ -342,4 +363,33 @@ func (s *Server) announcementAdd(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Store.AddAnnouncement(r.Context(), actorOf(r), an)
 	}
 	s.teamDone(w, r, tp, err, "body")
+}
+
+// rosterSet puts the chosen members on a slot's rotation, in list order.
+func (s *Server) rosterSet(w http.ResponseWriter, r *http.Request) {
+	tp, ok := s.teamForm(w, r)
+	if !ok {
+		return
+	}
+	slot, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	owned := false
+	for _, sl := range tp.Slots {
+		owned = owned || sl.ID == slot
+	}
+	if !owned {
+		s.fail(w, tp.Page, domain.Errorf(domain.ENOTFOUND, "slot.not_found"))
+		return
+	}
+	err := s.Store.SetRoster(r.Context(), actorOf(r), slot, memberIDs(r))
+	s.teamDone(w, r, tp, err, "members")
+}
+
+// InRoster reports whether a member is on a slot's rotation.
+func (tp teamPage) InRoster(slot, member int64) bool {
+	for _, m := range tp.Rosters[slot] {
+		if m == member {
+			return true
+		}
+	}
+	return false
 }
