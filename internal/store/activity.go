@@ -177,10 +177,11 @@ var Channels = []string{"loudspeaker", "zalo", "door_to_door", "notice_board"}
 
 // Announcement is a thông báo with the channels and dates it was used.
 type Announcement struct {
-	ID     int64
-	TeamID int64
-	Body   string
-	Uses   []AnnouncementUse
+	ID       int64
+	TeamID   int64
+	Body     string
+	Uses     []AnnouncementUse
+	Villages []int64 // target villages; empty: the team's own unit
 }
 
 // AnnouncementUse is one channel on one date.
@@ -210,7 +211,20 @@ func (s *Store) AddAnnouncement(ctx context.Context, a *domain.Actor, an Announc
 	if err := s.teamInScope(ctx, a, an.TeamID); err != nil {
 		return an, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	team, err := s.Team(ctx, an.TeamID, domain.DateOf(s.now()))
+	if err != nil {
+		return an, err
+	}
+	for _, v := range an.Villages {
+		// Only villages of the team's own unit (its commune, or itself).
+		if ok, err := s.Covers(ctx, domain.Scope{UnitIDs: []int64{team.UnitID}}, v); err != nil || !ok {
+			if err != nil {
+				return an, err
+			}
+			return an, domain.Errorf(domain.EINVALID, "announcement.village_invalid").WithField("villages")
+		}
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var by any
 		if a.User.ID != 0 {
 			by = a.User.ID
@@ -221,6 +235,11 @@ func (s *Store) AddAnnouncement(ctx context.Context, a *domain.Actor, an Announc
 		}
 		for _, u := range an.Uses {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO announcement_uses (announcement_id, channel, used_on) VALUES ($1, $2, $3)", an.ID, u.Channel, u.On); err != nil {
+				return internal("announcement", err)
+			}
+		}
+		for _, v := range an.Villages {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO announcement_villages (announcement_id, village_id) VALUES ($1, $2)", an.ID, v); err != nil {
 				return internal("announcement", err)
 			}
 		}
@@ -256,6 +275,16 @@ func (s *Store) Announcements(ctx context.Context, teamID int64) ([]Announcement
 			out[i].Uses = append(out[i].Uses, u)
 		}
 		ur.Close()
+		vr, err := s.r.QueryContext(ctx, "SELECT village_id FROM announcement_villages WHERE announcement_id = $1 ORDER BY village_id", out[i].ID)
+		if err != nil {
+			return nil, internal("announcements", err)
+		}
+		for vr.Next() {
+			var v int64
+			vr.Scan(&v)
+			out[i].Villages = append(out[i].Villages, v)
+		}
+		vr.Close()
 	}
 	return out, nil
 }

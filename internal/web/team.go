@@ -31,6 +31,7 @@ type teamPage struct {
 	Notices   []store.Announcement
 	Names     map[int64]string  // member id → name
 	Holidays  []domain.DayOff   // days off in the next 60 days with a session still planned
+	Villages  []domain.Unit     // a community team's villages, to target announcements
 	Rosters   map[int64][]int64 // slot id → members in turn order
 	OnDuty    map[int64]string  // slot id → who is on duty at its next session
 }
@@ -128,6 +129,12 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 	tp.Names = map[int64]string{}
 	for _, m := range tp.Members {
 		tp.Names[m.ID] = m.FullName
+	}
+	if tp.CanManage && t.Kind == domain.TeamCommunity {
+		if tp.Villages, err = s.Store.Children(ctx, t.UnitID, p.Today); err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
 	}
 	if tp.CanManage {
 		if tp.Logs, err = s.Store.SessionLogs(ctx, t.ID, 20); err == nil {
@@ -355,6 +362,11 @@ func (s *Server) announcementAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	on := s.parseDateInto(tp, "used_on")
 	an := store.Announcement{TeamID: tp.Team.ID, Body: r.PostFormValue("body")}
+	for _, v := range r.PostForm["villages"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			an.Villages = append(an.Villages, id)
+		}
+	}
 	for _, c := range r.PostForm["channels"] {
 		an.Uses = append(an.Uses, store.AnnouncementUse{Channel: c, On: on})
 	}

@@ -219,6 +219,19 @@ func testActivities(t *testing.T, open Opener) {
 	if ans, _ := s.Announcements(Ctx(), team.ID); len(ans) != 1 || len(ans[0].Uses) != 2 {
 		t.Fatalf("announcements %+v", ans)
 	}
+	// A community team targets villages of its commune, not others.
+	gp := MustUnit(t, s, "02923", today)
+	cts, _ := s.TeamsOf(Ctx(), gp.ID, today)
+	bau := village(t, s, "Thôn Bầu 1", today)
+	lc := village(t, s, "Thôn Làng Chung", today)
+	if _, err := s.AddAnnouncement(Ctx(), admin, store.Announcement{TeamID: cts[0].ID, Body: "Lịch tập huấn", Villages: []int64{bau.ID, dc.ID},
+		Uses: []store.AnnouncementUse{{Channel: "zalo", On: today}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAnnouncement(Ctx(), admin, store.Announcement{TeamID: cts[0].ID, Body: "x", Villages: []int64{lc.ID},
+		Uses: []store.AnnouncementUse{{Channel: "zalo", On: today}}}); err == nil {
+		t.Fatal("a village of another commune was targeted")
+	}
 }
 
 func reflectEqual(a, b map[string]int) bool {

@@ -54,3 +54,10 @@ CREATE TABLE announcement_uses (
     used_on          TEXT NOT NULL
 );
 CREATE INDEX announcement_uses_a ON announcement_uses (announcement_id);
+
+-- The villages an announcement is for (a community team speaks to several).
+CREATE TABLE announcement_villages (
+    announcement_id  INTEGER NOT NULL REFERENCES announcements (id),
+    village_id       INTEGER NOT NULL REFERENCES units (id),
+    PRIMARY KEY (announcement_id, village_id)
+);
