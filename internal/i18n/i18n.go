@@ -144,6 +144,16 @@ func (c *Catalog) value(lang string, v any) string {
 		return Int(int(x))
 	case domain.Level:
 		return c.T(lang, "level."+string(x), nil)
+	case string:
+		if isLabelKey(x) {
+			return c.T(lang, x, nil)
+		}
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = c.value(lang, s)
+		}
+		return strings.Join(parts, ", ")
 	}
 	return fmt.Sprint(v)
 }
@@ -170,4 +180,10 @@ func Int(n int) string {
 func Percent(rate float64) string {
 	s := strconv.FormatFloat(rate*100, 'f', 1, 64)
 	return strings.Replace(s, ".", ",", 1) + "%"
+}
+
+// isLabelKey tells an argument that names a label to translate (a step or
+// an action of the dossier workflow) from plain text.
+func isLabelKey(s string) bool {
+	return strings.HasPrefix(s, "state.") || strings.HasPrefix(s, "action.")
 }

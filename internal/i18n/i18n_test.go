@@ -48,3 +48,12 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelArgs(t *testing.T) {
+	c, _ := Load()
+	_, err := domain.Transition(domain.StateReceived, domain.ActCollect, false)
+	got := c.Err("vi", err)
+	if got != "Không thể “nhận kết quả tại xã” khi hồ sơ đang ở bước “1. Tiếp nhận”. Việc có thể làm tiếp: nộp trực tuyến, rút hồ sơ, huỷ hồ sơ nhập nhầm." {
+		t.Fatalf("message: %q", got)
+	}
+}
