@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Schedules", testSchedules},
 		{"Activities", testActivities},
 		{"DaysOff", testDaysOff},
+		{"Catalogue", testCatalogue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -290,3 +290,32 @@ func testDaysOff(t *testing.T, open Opener) {
 		t.Fatalf("viewer: %v", err)
 	}
 }
+
+// testCatalogue: the seeded procedure catalogue.
+func testCatalogue(t *testing.T, open Opener) {
+	s := open(t)
+	ps, err := s.Procedures(Ctx())
+	if err != nil || len(ps) < 11 {
+		t.Fatalf("%d procedures: %v", len(ps), err)
+	}
+	sectors := map[string]bool{}
+	for _, p := range ps {
+		sectors[p.Sector] = true
+		if len(p.Documents) == 0 || p.ProcessingDays < 1 {
+			t.Errorf("%s: %+v", p.Code, p)
+		}
+	}
+	if !sectors["tu_phap"] || !sectors["cong_an"] || !sectors["lao_dong_tbxh"] {
+		t.Fatalf("sectors %v", sectors)
+	}
+	cc, err := s.Procedure(Ctx(), "2.000815")
+	if err != nil || cc.Field != "chung_thuc" || cc.Portal != "provincial" || cc.FullyOnline {
+		t.Fatalf("chứng thực bản sao: %+v %v", cc, err)
+	}
+	if xn, _ := s.Procedure(Ctx(), "1.010041"); xn.Sector != "cong_an" || xn.Portal != "national" || !xn.FullyOnline {
+		t.Fatalf("xác nhận cư trú: %+v", xn)
+	}
+	if _, err := s.Procedure(Ctx(), "9.999999"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatal("unknown code")
+	}
+}
