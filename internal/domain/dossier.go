@@ -1,6 +1,9 @@
 package domain
 
-import "sort"
+import (
+	"crypto/rand"
+	"sort"
+)
 
 // DossierState is where an assisted dossier stands. The five steps keep
 // their meaning whatever a province calls them; correction_requested is a
@@ -140,4 +143,45 @@ func CheckStepDate(on, previous, today Date) error {
 		return Errorf(EINVALID, "dossier.date_before_previous", "date", on, "previous", previous).WithField("on")
 	}
 	return nil
+}
+
+// lookupAlphabet has 32 letters without look-alikes (no 0/O, 1/I).
+const lookupAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// NewLookupCode returns the 8-character code printed on a receipt slip
+// (40 random bits): residents type it to check their dossier.
+func NewLookupCode() string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	v := uint64(b[0])<<32 | uint64(b[1])<<24 | uint64(b[2])<<16 | uint64(b[3])<<8 | uint64(b[4])
+	out := make([]byte, 8)
+	for i := 7; i >= 0; i-- {
+		out[i] = lookupAlphabet[v&31]
+		v >>= 5
+	}
+	return string(out)
+}
+
+// Dossier is one assisted application.
+type Dossier struct {
+	ID             int64
+	VillageID      int64
+	ProcedureID    int64
+	ApplicantID    int64 // a resident of the registry, or 0 for a visitor
+	ApplicantName  string
+	ApplicantPhone string
+	SubjectName    string // the person it concerns, when not the applicant
+	Practice       bool   // a member practising on their own family's papers
+	MemberID       int64
+	Portal         string
+	PortalCode     string
+	LookupCode     string
+	State          DossierState
+	ReceivedOn     Date
+	SubmittedOn    Date
+	CollectedOn    Date
+	ReturnedOn     Date
+	EndedOn        Date
+	LastStepOn     Date
+	Version        int
 }

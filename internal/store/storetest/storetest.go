@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Activities", testActivities},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
+		{"DossierFlow", testDossierFlow},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

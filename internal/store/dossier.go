@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+const dossierCols = `d.id, d.village_id, d.procedure_id, COALESCE(d.applicant_id, 0), d.applicant_name, COALESCE(d.applicant_phone, ''), d.subject_name,
+	d.practice, COALESCE(d.member_id, 0), d.portal, COALESCE(d.portal_code, ''), d.lookup_code, d.state, d.received_on, d.submitted_on,
+	d.collected_on, d.returned_on, d.ended_on, d.last_step_on, d.version`
+
+func scanDossier(sc interface{ Scan(...any) error }) (domain.Dossier, error) {
+	var d domain.Dossier
+	err := sc.Scan(&d.ID, &d.VillageID, &d.ProcedureID, &d.ApplicantID, &d.ApplicantName, &d.ApplicantPhone, &d.SubjectName, &d.Practice,
+		&d.MemberID, &d.Portal, &d.PortalCode, &d.LookupCode, &d.State, &d.ReceivedOn, &d.SubmittedOn, &d.CollectedOn, &d.ReturnedOn,
+		&d.EndedOn, &d.LastStepOn, &d.Version)
+	return d, err
+}
+
+// NewDossier is a dossier received at a session (step 1).
+type NewDossier struct {
+	VillageID      int64
+	ProcedureCode  string
+	ApplicantID    int64
+	ApplicantName  string
+	ApplicantPhone string
+	SubjectName    string
+	Practice       bool
+	MemberID       int64
+	ReceivedOn     domain.Date
+	Note           string
+}
+
+// ReceiveDossier records step 1 in a village of the actor's dossier:edit
+// scope, with a fresh lookup code for the receipt slip.
+func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossier) (domain.Dossier, error) {
+	var d domain.Dossier
+	if err := s.inScope(ctx, a.Scope(domain.PermDossierEdit), n.VillageID, "unit.not_found"); err != nil {
+		return d, err
+	}
+	p, err := s.Procedure(ctx, n.ProcedureCode)
+	if err != nil {
+		return d, domain.Errorf(domain.EINVALID, "procedure.not_found", "code", n.ProcedureCode).WithField("procedure")
+	}
+	if p.Retired(n.ReceivedOn) {
+		return d, domain.Errorf(domain.EINVALID, "procedure.retired", "code", p.Code, "date", p.RetiredOn).WithField("procedure")
+	}
+	if err := domain.CheckStepDate(n.ReceivedOn, domain.Date{}, domain.DateOf(s.now())); err != nil {
+		return d, err
+	}
+	name := textvi.Normalize(n.ApplicantName)
+	if n.ApplicantID != 0 {
+		r, err := s.Resident(ctx, a.Scope(domain.PermResidentView), n.ApplicantID)
+		if err != nil {
+			return d, domain.Errorf(domain.EINVALID, "resident.not_found").WithField("applicant")
+		}
+		name = r.FullName
+	}
+	if name == "" {
+		return d, domain.Errorf(domain.EINVALID, "dossier.applicant_missing").WithField("applicant")
+	}
+	phone, err := domain.ParsePhone(n.ApplicantPhone)
+	if err != nil {
+		return d, err
+	}
+	d = domain.Dossier{VillageID: n.VillageID, ProcedureID: p.ID, ApplicantID: n.ApplicantID, ApplicantName: name, ApplicantPhone: phone,
+		SubjectName: textvi.Normalize(n.SubjectName), Practice: n.Practice, MemberID: n.MemberID, Portal: p.Portal, State: domain.StateReceived,
+		ReceivedOn: n.ReceivedOn, LastStepOn: n.ReceivedOn, Version: 1}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		for i := 0; ; i++ { // a lookup code never repeats
+			d.LookupCode = domain.NewLookupCode()
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossiers WHERE lookup_code = $1", d.LookupCode).Scan(&n); err != nil {
+				return internal("dossier", err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		var app, ph, mem any
+		if d.ApplicantID != 0 {
+			app = d.ApplicantID
+		}
+		if d.ApplicantPhone != "" {
+			ph = d.ApplicantPhone
+		}
+		if d.MemberID != 0 {
+			mem = d.MemberID
+		}
+		now := s.now()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (village_id, procedure_id, applicant_id, applicant_name, applicant_phone, subject_name,
+			practice, member_id, portal, lookup_code, state, received_on, last_step_on, created_at, updated_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $13, 1) RETURNING id`,
+			d.VillageID, d.ProcedureID, app, d.ApplicantName, ph, d.SubjectName, d.Practice, mem, d.Portal, d.LookupCode, string(d.State), d.ReceivedOn, now).Scan(&d.ID); err != nil {
+			return internal("dossier", err)
+		}
+		if err := s.addStep(ctx, tx, a, d.ID, "receive", "", domain.StateReceived, d.ReceivedOn, n.Note); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "dossier", EntityID: strconv.FormatInt(d.ID, 10), UnitID: d.VillageID,
+			Changes: []Change{Plain("procedure", "", p.Code), Personal("applicant"), Plain("practice", "", strconv.FormatBool(d.Practice))}})
+	})
+	return d, err
+}
+
+func (s *Store) addStep(ctx context.Context, tx *sql.Tx, a *domain.Actor, id int64, action string, from, to domain.DossierState, on domain.Date, note string) error {
+	var by any
+	if a != nil && a.User.ID != 0 {
+		by = a.User.ID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_steps (dossier_id, action, from_state, to_state, on_date, by_user, note, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, action, string(from), string(to), on, by, textvi.Normalize(note), s.now())
+	return internal("dossier step", err)
+}
+
+// Dossier reads one dossier within scope.
+func (s *Store) Dossier(ctx context.Context, scope domain.Scope, id int64) (domain.Dossier, error) {
+	d, err := scanDossier(s.r.QueryRowContext(ctx, "SELECT "+dossierCols+" FROM dossiers d WHERE d.id = $1", id))
+	if err == sql.ErrNoRows {
+		return d, domain.Errorf(domain.ENOTFOUND, "dossier.not_found")
+	}
+	if err != nil {
+		return d, internal("dossier", err)
+	}
+	return d, s.inScope(ctx, scope, d.VillageID, "dossier.not_found")
+}
+
+// Step is an action asked for a dossier read at Version.
+type Step struct {
+	DossierID  int64
+	Version    int
+	Action     domain.DossierAction
+	On         domain.Date
+	Note       string // reason for decline, refusal, voiding; what is missing
+	PortalCode string // with submit
+}
+
+// AdvanceDossier applies one step: the state machine decides what may
+// follow, dates keep their order, a portal code is unique per portal, and
+// a stale version (someone advanced it first) is ECONFLICT.
+func (s *Store) AdvanceDossier(ctx context.Context, a *domain.Actor, st Step) (domain.Dossier, error) {
+	d, err := s.Dossier(ctx, a.Scope(domain.PermDossierEdit), st.DossierID)
+	if err != nil {
+		return d, err
+	}
+	if st.Version != d.Version {
+		// Someone advanced it since it was read: say so, not "wrong step".
+		return d, domain.Errorf(domain.ECONFLICT, "record.stale")
+	}
+	var online bool
+	var level string
+	if err := s.r.QueryRowContext(ctx, "SELECT service_level FROM procedures WHERE id = $1", d.ProcedureID).Scan(&level); err != nil {
+		return d, internal("dossier", err)
+	}
+	online = level == "full"
+	to, err := domain.Transition(d.State, st.Action, online)
+	if err != nil {
+		return d, err
+	}
+	if err := domain.CheckStepDate(st.On, d.LastStepOn, domain.DateOf(s.now())); err != nil {
+		return d, err
+	}
+	needsNote := st.Action == domain.ActDecline || st.Action == domain.ActRefuse || st.Action == domain.ActVoid || st.Action == domain.ActRequestCorrection
+	if needsNote && strings.TrimSpace(st.Note) == "" {
+		return d, domain.Errorf(domain.EINVALID, "dossier.reason_missing").WithField("note")
+	}
+	code := strings.TrimSpace(st.PortalCode)
+	if st.Action == domain.ActSubmit {
+		if code == "" && d.PortalCode == "" {
+			return d, domain.Errorf(domain.EINVALID, "dossier.portal_code_missing").WithField("portal_code")
+		}
+		if code == "" {
+			code = d.PortalCode
+		}
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if code != "" && code != d.PortalCode {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossiers WHERE portal = $1 AND portal_code = $2 AND id <> $3", d.Portal, code, d.ID).Scan(&n); err != nil {
+				return internal("dossier", err)
+			}
+			if n > 0 {
+				return domain.Errorf(domain.ECONFLICT, "dossier.portal_code_taken", "code", code).WithField("portal_code")
+			}
+		}
+		sets := []string{"state = $1", "last_step_on = $2", "updated_at = $3", "version = version + 1"}
+		args := []any{string(to), st.On, s.now()}
+		add := func(col string, v any) {
+			args = append(args, v)
+			sets = append(sets, col+" = $"+strconv.Itoa(len(args)))
+		}
+		switch st.Action {
+		case domain.ActSubmit, domain.ActResubmit:
+			add("submitted_on", st.On)
+			if code != "" {
+				add("portal_code", code)
+			}
+		case domain.ActCollect:
+			add("collected_on", st.On)
+		case domain.ActReturn:
+			add("returned_on", st.On)
+		}
+		if to.Final() {
+			add("ended_on", st.On)
+		}
+		args = append(args, d.ID, st.Version) // the version the caller read
+		res, err := tx.ExecContext(ctx, "UPDATE dossiers SET "+strings.Join(sets, ", ")+" WHERE id = $"+strconv.Itoa(len(args)-1)+" AND version = $"+strconv.Itoa(len(args)), args...)
+		if err != nil {
+			return internal("advance dossier", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Errorf(domain.ECONFLICT, "record.stale")
+		}
+		if err := s.addStep(ctx, tx, a, d.ID, string(st.Action), d.State, to, st.On, st.Note); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "update", Entity: "dossier", EntityID: strconv.FormatInt(d.ID, 10), UnitID: d.VillageID,
+			Changes: []Change{Plain("state", string(d.State), string(to))}})
+	})
+	if err != nil {
+		return d, err
+	}
+	return s.Dossier(ctx, a.Scope(domain.PermDossierEdit), d.ID)
+}
+
+// DossierCount counts dossiers received by a date (CONVENTIONS.md: step 1
+// on or before D, voided ones nowhere, refused and withdrawn counted),
+// residents' and practice apart.
+type DossierCount struct {
+	Residents, Practice int
+}
+
+// CountDossiers counts for a unit on a date: as it was (villages under it
+// on at) or re-attributed (villages under the unit as it is today).
+func (s *Store) CountDossiers(ctx context.Context, unitID int64, at domain.Date, current bool) (DossierCount, error) {
+	var c DossierCount
+	treeAt := at
+	if current {
+		treeAt = domain.DateOf(s.now())
+	}
+	err := s.r.QueryRowContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
+		WHERE `+live("p", 3)+`) SELECT COALESCE(sum(CASE WHEN NOT d.practice THEN 1 ELSE 0 END), 0), COALESCE(sum(CASE WHEN d.practice THEN 1 ELSE 0 END), 0)
+		FROM dossiers d WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided'`, unitID, at, treeAt).Scan(&c.Residents, &c.Practice)
+	return c, internal("count dossiers", err)
+}

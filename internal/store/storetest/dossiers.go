@@ -1,0 +1,108 @@
+package storetest
+
+import (
+	"testing"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
+)
+
+func testDossierFlow(t *testing.T, open Opener) {
+	s := open(t)
+	MustDemo(t, s)
+	admin := domain.CLIActor()
+	dc := village(t, s, "Thôn Đông Căm", today)
+	xg := village(t, s, "Thôn Bầu 1", today) // a village of old Xuân Giao
+	d0 := domain.MustDate("2024-10-01")
+	recv := func(v domain.Unit, code string, practice bool) domain.Dossier {
+		d, err := s.ReceiveDossier(Ctx(), admin, store.NewDossier{VillageID: v.ID, ProcedureCode: code, ApplicantName: "Hoàng Văn Thử", ApplicantPhone: "0399 999 100",
+			Practice: practice, ReceivedOn: d0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d := recv(dc, "2.000815", false)
+	if d.State != domain.StateReceived || len(d.LookupCode) != 8 || d.Portal != "provincial" {
+		t.Fatalf("received %+v", d)
+	}
+	step := func(d domain.Dossier, act domain.DossierAction, on, note, code string) (domain.Dossier, error) {
+		return s.AdvanceDossier(Ctx(), admin, store.Step{DossierID: d.ID, Version: d.Version, Action: act, On: domain.MustDate(on), Note: note, PortalCode: code})
+	}
+	must := func(d domain.Dossier, err error) domain.Dossier {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	// Out of order, a date before the previous step, no portal code: refused.
+	if _, err := step(d, domain.ActCollect, "2024-10-02", "", ""); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("collect before submitting: %v", err)
+	}
+	if _, err := step(d, domain.ActSubmit, "2024-09-30", "", "H55.242-240930-0001"); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("date before reception: %v", err)
+	}
+	if _, err := step(d, domain.ActSubmit, "2024-10-01", "", ""); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("no portal code: %v", err)
+	}
+	// Submit, the portal declines, resubmit; a correction round; collect; return.
+	d = must(step(d, domain.ActSubmit, "2024-10-01", "", "H55.242-241001-0001"))
+	d = must(step(d, domain.ActDecline, "2024-10-02", "Thiếu bản chụp CCCD", ""))
+	d = must(step(d, domain.ActSubmit, "2024-10-02", "", ""))
+	d = must(step(d, domain.ActAccept, "2024-10-03", "", ""))
+	d = must(step(d, domain.ActRequestCorrection, "2024-10-04", "Bổ sung bản chính", ""))
+	stale := d
+	d = must(step(d, domain.ActResubmit, "2024-10-05", "", ""))
+	if _, err := step(stale, domain.ActResubmit, "2024-10-05", "", ""); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("stale step: %v", err)
+	}
+	d = must(step(d, domain.ActAccept, "2024-10-06", "", ""))
+	d = must(step(d, domain.ActCollect, "2024-10-08", "", ""))
+	d = must(step(d, domain.ActReturn, "2024-10-09", "", ""))
+	if d.State != domain.StateReturned || d.ReturnedOn != domain.MustDate("2024-10-09") || d.PortalCode != "H55.242-241001-0001" {
+		t.Fatalf("returned %+v", d)
+	}
+	// The same portal code on another dossier of that portal is refused.
+	e := recv(dc, "2.000815", false)
+	if _, err := step(e, domain.ActSubmit, "2024-10-01", "", "H55.242-241001-0001"); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("portal code reused: %v", err)
+	}
+	// Step 5 straight from 3 only for a fully online procedure.
+	f := recv(dc, "1.010041", false) // xác nhận cư trú: toàn trình
+	f = must(step(f, domain.ActSubmit, "2024-10-01", "", "G22.99-241001-0002"))
+	f = must(step(f, domain.ActAccept, "2024-10-02", "", ""))
+	f = must(step(f, domain.ActReturn, "2024-10-03", "", ""))
+	g := recv(dc, "2.000815", false)
+	g = must(step(g, domain.ActSubmit, "2024-10-01", "", "H55.242-241001-0003"))
+	g = must(step(g, domain.ActAccept, "2024-10-02", "", ""))
+	if _, err := step(g, domain.ActReturn, "2024-10-03", "", ""); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("paper result returned without collecting: %v", err)
+	}
+	// Counting: voided counts nowhere, refused counts, practice apart.
+	must(step(recv(dc, "1.004194", false), domain.ActVoid, "2024-10-02", "Nhập nhầm", ""))
+	r := recv(xg, "1.003677", false)
+	r = must(step(r, domain.ActSubmit, "2024-10-01", "", "G22.99-241001-0009"))
+	r = must(step(r, domain.ActAccept, "2024-10-02", "", ""))
+	must(step(r, domain.ActRefuse, "2024-10-03", "Không đủ điều kiện", ""))
+	recv(dc, "2.000815", true)
+	c, err := s.CountDossiers(Ctx(), dc.ID, oct2024, false)
+	if err != nil || c.Residents != 4 || c.Practice != 1 {
+		t.Fatalf("Đông Căm: %+v %v", c, err)
+	}
+	oldGP := MustUnit(t, s, "02923", oct2024)
+	newGP := MustUnit(t, s, "02923", today)
+	was, _ := s.CountDossiers(Ctx(), oldGP.ID, oct2024, false)
+	now, _ := s.CountDossiers(Ctx(), newGP.ID, oct2024, true)
+	if was.Residents != 4 || now.Residents != 5 {
+		t.Fatalf("old Gia Phú as it was %d, today's Gia Phú re-attributed %d", was.Residents, now.Residents)
+	}
+	if before, _ := s.CountDossiers(Ctx(), dc.ID, domain.MustDate("2024-09-30"), false); before.Residents != 0 {
+		t.Fatalf("before reception: %+v", before)
+	}
+	// Scope: the Đông Căm member cannot touch Bầu 1's dossier.
+	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
+	if _, err := s.AdvanceDossier(Ctx(), mustActor(t, s, m), store.Step{DossierID: r.ID, Version: r.Version, Action: domain.ActVoid, On: oct2024, Note: "x"}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("out of scope: %v", err)
+	}
+}
