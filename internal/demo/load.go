@@ -83,6 +83,13 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo people: %w", err)
 	}
 	res.Residents = n
+	dl, err := dossierLoads(ctx, s)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.WithClock(at(End)).LoadDossiers(ctx, demoActor(), dl); err != nil {
+		return Result{}, fmt.Errorf("demo dossiers: %w", err)
+	}
 	return res, s.SetMeta(ctx, "demo_version", Version)
 }
 

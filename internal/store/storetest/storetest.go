@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},
+		{"DemoDossiers", testDemoDossiers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
