@@ -3,6 +3,7 @@ package domain
 import (
 	"crypto/rand"
 	"sort"
+	"time"
 )
 
 // DossierState is where an assisted dossier stands. The five steps keep
@@ -184,4 +185,30 @@ type Dossier struct {
 	EndedOn        Date
 	LastStepOn     Date
 	Version        int
+}
+
+// Overdue says whether a dossier is late on today: a result collected and
+// not returned by the next day that is not a Sunday or a day off, or a
+// dossier with the agency (step 3) longer than the procedure's processing
+// time in working days.
+func Overdue(d Dossier, processingDays int, today Date, days map[Date]DayOff) bool {
+	switch d.State {
+	case StateCollected:
+		due := d.CollectedOn.AddDays(1)
+		for due.Time().Weekday() == time.Sunday || isOff(due, days) {
+			due = due.AddDays(1)
+		}
+		return today.After(due)
+	case StateProcessing, StateCorrection:
+		if d.State == StateCorrection {
+			return false // waiting on the team, not the agency
+		}
+		return today.After(AddWorkingDays(d.LastStepOn, processingDays, days))
+	}
+	return false
+}
+
+func isOff(d Date, days map[Date]DayOff) bool {
+	x, ok := days[d]
+	return ok && x.Kind == "off"
 }

@@ -58,3 +58,21 @@ func TestDossierStateMachine(t *testing.T) {
 		t.Fatal("CheckStepDate")
 	}
 }
+
+func TestOverdue(t *testing.T) {
+	days := map[Date]DayOff{MustDate("2024-09-02"): {Kind: "off"}, MustDate("2024-09-03"): {Kind: "off"}}
+	// Collected Saturday 31/08/2024: Sunday and the 2/9 holidays skipped, due Wednesday 04/09.
+	d := Dossier{State: StateCollected, CollectedOn: MustDate("2024-08-31")}
+	if Overdue(d, 1, MustDate("2024-09-04"), days) || !Overdue(d, 1, MustDate("2024-09-05"), days) {
+		t.Fatal("collected overdue")
+	}
+	// With the agency from Friday 30/08 for 3 working days (weekend and the
+	// 2/9 holidays skipped): due Friday 06/09.
+	p := Dossier{State: StateProcessing, LastStepOn: MustDate("2024-08-30")}
+	if Overdue(p, 3, MustDate("2024-09-06"), days) || !Overdue(p, 3, MustDate("2024-09-07"), days) {
+		t.Fatal("processing overdue")
+	}
+	if Overdue(Dossier{State: StateReturned}, 1, MustDate("2030-01-01"), days) {
+		t.Fatal("a returned dossier is never overdue")
+	}
+}
