@@ -248,3 +248,73 @@ func (s *Store) CountDossiers(ctx context.Context, unitID int64, at domain.Date,
 		FROM dossiers d WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided'`, unitID, at, treeAt).Scan(&c.Residents, &c.Practice)
 	return c, internal("count dossiers", err)
 }
+
+// DossierQuery filters a village's dossiers.
+type DossierQuery struct {
+	VillageID int64
+	States    []domain.DossierState
+	Limit     int
+}
+
+// Dossiers lists a village's dossiers within scope, oldest step first
+// (a work queue: what has waited longest comes first).
+func (s *Store) Dossiers(ctx context.Context, scope domain.Scope, q DossierQuery) ([]domain.Dossier, error) {
+	if err := s.inScope(ctx, scope, q.VillageID, "unit.not_found"); err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 200
+	}
+	args := []any{q.VillageID}
+	where := "d.village_id = $1"
+	if len(q.States) > 0 {
+		ph := make([]string, len(q.States))
+		for i, st := range q.States {
+			args = append(args, string(st))
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		where += " AND d.state IN (" + strings.Join(ph, ",") + ")"
+	}
+	args = append(args, q.Limit)
+	rs, err := s.r.QueryContext(ctx, "SELECT "+dossierCols+" FROM dossiers d WHERE "+where+" ORDER BY d.last_step_on, d.id LIMIT $"+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, internal("dossiers", err)
+	}
+	defer rs.Close()
+	var out []domain.Dossier
+	for rs.Next() {
+		d, err := scanDossier(rs)
+		if err != nil {
+			return nil, internal("dossiers", err)
+		}
+		out = append(out, d)
+	}
+	return out, rs.Err()
+}
+
+// DossierSteps lists a dossier's recorded steps, oldest first.
+func (s *Store) DossierSteps(ctx context.Context, id int64) ([]domain.StepChange, error) {
+	rs, err := s.r.QueryContext(ctx, "SELECT action, from_state, to_state, on_date, COALESCE(by_user, 0), note FROM dossier_steps WHERE dossier_id = $1 ORDER BY id", id)
+	if err != nil {
+		return nil, internal("dossier steps", err)
+	}
+	defer rs.Close()
+	var out []domain.StepChange
+	for rs.Next() {
+		var c domain.StepChange
+		if err := rs.Scan(&c.Action, &c.From, &c.To, &c.On, &c.ByUser, &c.Note); err != nil {
+			return nil, internal("dossier steps", err)
+		}
+		out = append(out, c)
+	}
+	return out, rs.Err()
+}
+
+// ProcedureByID reads one procedure.
+func (s *Store) ProcedureByID(ctx context.Context, id int64) (domain.Procedure, error) {
+	p, err := scanProcedure(s.r.QueryRowContext(ctx, "SELECT "+procedureCols+" FROM procedures p WHERE p.id = $1", id))
+	if err == sql.ErrNoRows {
+		return p, domain.Errorf(domain.ENOTFOUND, "procedure.not_found", "code", strconv.FormatInt(id, 10))
+	}
+	return p, internal("procedure", err)
+}

@@ -43,6 +43,7 @@ type fixture struct {
 	teamID      int64      // Đông Căm's team
 	teamMember  int64      // one of its members
 	slotID      int64      // one of its slots
+	dossier     domain.Dossier
 }
 
 var (
@@ -117,11 +118,15 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil || len(slots) == 0 {
 		return fixture{}, fmt.Errorf("no slot: %v", err)
 	}
+	ds, err := s.Dossiers(ctx, domain.Scope{All: true}, store.DossierQuery{VillageID: dc.ID, Limit: 1})
+	if err != nil || len(ds) == 0 {
+		return fixture{}, fmt.Errorf("no dossier: %v", err)
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0]}, nil
 }
 
 type matrixServer struct {
@@ -220,6 +225,9 @@ type matrixRow struct {
 // formsOf gives the rows whose form depends on the fixture their form.
 var formsOf = map[string]func(fixture) url.Values{
 	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+	"POST /dossiers/{id}/steps": func(f fixture) url.Values {
+		return url.Values{"action": {"void"}, "on": {"31/10/2026"}, "note": {"Nhập nhầm"}, "version": {strconv.Itoa(f.dossier.Version)}}
+	},
 }
 
 func fixed(p string) func(fixture, matrixServer) string {
@@ -352,6 +360,14 @@ var matrix = []matrixRow{
 	{"GET", "/days-off", fixed("/days-off?year=2027"), nil, all(200)},
 	{"POST", "/days-off", fixed("/days-off"), url.Values{"on": {"05/02/2027"}, "kind": {"off"}, "name": {"Tết Nguyên đán Đinh Mùi"}},
 		map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
+	{"GET", "/villages/{code}/dossiers", fixed("/villages/T000001/dossiers"), nil, village(200)},
+	{"GET", "/villages/{code}/dossiers/new", fixed("/villages/T000001/dossiers/new"), nil, village(200)},
+	{"POST", "/villages/{code}/dossiers", fixed("/villages/T000001/dossiers"),
+		url.Values{"procedure": {"2.000815"}, "applicant_name": {"Hà Thị Mới"}, "received_on": {"01/10/2026"}}, village(303)},
+	{"GET", "/dossiers/{id}", func(f fixture, _ matrixServer) string { return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) }, nil, village(200)},
+	{"POST", "/dossiers/{id}/steps", func(f fixture, _ matrixServer) string {
+		return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) + "/steps"
+	}, nil, village(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

@@ -81,6 +81,11 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/teams/{id}/trainings", domain.PermTeamManage, s.trainingAdd),
 		perm("POST", "/teams/{id}/announcements", domain.PermTeamManage, s.announcementAdd),
 		perm("POST", "/days-off", domain.PermUnitManage, s.dayOffSave),
+		perm("GET", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierQueue),
+		perm("GET", "/villages/{code}/dossiers/new", domain.PermDossierEdit, s.dossierNewForm),
+		perm("POST", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierCreate),
+		perm("GET", "/dossiers/{id}", domain.PermDossierEdit, s.dossierShow),
+		perm("POST", "/dossiers/{id}/steps", domain.PermDossierEdit, s.dossierStep),
 		perm("GET", "/audit", domain.PermAuditView, s.auditList),
 		perm("GET", "/audit.csv", domain.PermAuditView, s.auditExport),
 	}

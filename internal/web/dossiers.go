@@ -1,0 +1,245 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
+)
+
+// queue is one column of a work queue: what waits for the team now.
+type queue struct {
+	Key      string
+	Dossiers []domain.Dossier
+}
+
+type dossiersPage struct {
+	*Page
+	Village domain.Unit
+	Queues  []queue
+	Procs   map[int64]domain.Procedure
+	Overdue map[int64]bool
+	Count   store.DossierCount
+}
+
+func (s *Server) procedureMap(r *http.Request) (map[int64]domain.Procedure, []domain.Procedure, error) {
+	ps, err := s.Store.Procedures(r.Context())
+	m := map[int64]domain.Procedure{}
+	for _, p := range ps {
+		m[p.ID] = p
+	}
+	return m, ps, err
+}
+
+// dossierQueue is a village's work queue: to submit, to correct, with the
+// agency, to return — oldest first, overdue flagged.
+func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossiers")
+	a := actorOf(r)
+	v, err := s.village(r, p)
+	if err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}}
+	if dp.Procs, _, err = s.procedureMap(r); err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	days, err := s.Store.DaysOff(r.Context(), p.Today.AddDays(-120), p.Today.AddDays(60))
+	if err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	off := store.DayOffMap(days)
+	for _, q := range []struct {
+		key    string
+		states []domain.DossierState
+	}{
+		{"queue.to_submit", []domain.DossierState{domain.StateReceived}},
+		{"queue.to_correct", []domain.DossierState{domain.StateCorrection}},
+		{"queue.with_agency", []domain.DossierState{domain.StateSubmitted, domain.StateProcessing}},
+		{"queue.to_return", []domain.DossierState{domain.StateCollected}},
+	} {
+		ds, err := s.Store.Dossiers(r.Context(), a.Scope(domain.PermDossierEdit), store.DossierQuery{VillageID: v.ID, States: q.states})
+		if err != nil {
+			s.fail(w, p, err)
+			return
+		}
+		for _, d := range ds {
+			dp.Overdue[d.ID] = domain.Overdue(d, dp.Procs[d.ProcedureID].ProcessingDays, p.Today, off)
+		}
+		dp.Queues = append(dp.Queues, queue{Key: q.key, Dossiers: ds})
+	}
+	if dp.Count, err = s.Store.CountDossiers(r.Context(), v.ID, p.At, false); err != nil {
+		s.fail(w, p, err)
+		return
+	}
+	p.Title = p.T("ui.dossiers_of", "village", v.Name)
+	s.render(w, http.StatusOK, "dossiers", dp)
+}
+
+type dossierForm struct {
+	*Page
+	Village domain.Unit
+	Procs   []domain.Procedure
+	Members []domain.Member
+	Form    map[string]string
+	Errors  map[string]string
+}
+
+func (f dossierForm) formValue(n string) string { return f.Form[n] }
+func (f dossierForm) formError(n string) string { return f.Errors[n] }
+
+func (s *Server) dossierFormPage(w http.ResponseWriter, r *http.Request, p *Page) (*dossierForm, bool) {
+	v, err := s.village(r, p)
+	if err == nil {
+		err = s.inScope(r, actorOf(r).Scope(domain.PermDossierEdit), v.ID)
+	}
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	_, ps, err := s.procedureMap(r)
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	f := &dossierForm{Page: p, Village: v, Procs: ps, Form: map[string]string{"received_on": p.Today.VN()}, Errors: map[string]string{}}
+	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {
+		f.Members, _ = s.Store.Members(r.Context(), teams[0].ID, p.Today)
+	}
+	return f, true
+}
+
+// dossierNewForm is the phone-friendly reception form.
+func (s *Server) dossierNewForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossier_new")
+	f, ok := s.dossierFormPage(w, r, p)
+	if !ok {
+		return
+	}
+	s.render(w, http.StatusOK, "dossier_new", f)
+}
+
+// dossierCreate receives a dossier (step 1) and shows its receipt slip.
+func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossier_new")
+	f, ok := s.dossierFormPage(w, r, p)
+	if !ok {
+		return
+	}
+	for _, k := range []string{"procedure", "applicant_name", "applicant_phone", "subject_name", "practice", "member", "received_on", "note"} {
+		f.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	on, err := parseDate(f.Form["received_on"])
+	if err != nil {
+		fieldErr(s, p.Lang, f.Errors, err, "received_on")
+	}
+	mid, _ := strconv.ParseInt(f.Form["member"], 10, 64)
+	if len(f.Errors) == 0 {
+		d, err := s.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: f.Village.ID, ProcedureCode: f.Form["procedure"],
+			ApplicantName: f.Form["applicant_name"], ApplicantPhone: f.Form["applicant_phone"], SubjectName: f.Form["subject_name"],
+			Practice: f.Form["practice"] != "", MemberID: mid, ReceivedOn: on, Note: f.Form["note"]})
+		if err == nil {
+			http.Redirect(w, r, "/dossiers/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if c := domain.ErrorCode(err); c == domain.EINTERNAL || c == domain.ENOTFOUND {
+			s.fail(w, p, err)
+			return
+		}
+		fieldErr(s, p.Lang, f.Errors, err, "procedure")
+	}
+	s.render(w, http.StatusUnprocessableEntity, "dossier_new", f)
+}
+
+type dossierPage struct {
+	*Page
+	D       domain.Dossier
+	Proc    domain.Procedure
+	Village domain.Unit
+	Steps   []domain.StepChange
+	Allowed []domain.DossierAction
+	Overdue bool
+	Form    map[string]string
+	Errors  map[string]string
+}
+
+func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*dossierPage, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, p, domain.Errorf(domain.ENOTFOUND, "dossier.not_found"))
+		return nil, false
+	}
+	ctx := r.Context()
+	d, err := s.Store.Dossier(ctx, actorOf(r).Scope(domain.PermDossierEdit), id)
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	dp := &dossierPage{Page: p, D: d, Form: map[string]string{"on": p.Today.VN()}, Errors: map[string]string{}}
+	if dp.Proc, err = s.Store.ProcedureByID(ctx, d.ProcedureID); err == nil {
+		if dp.Village, err = s.Store.UnitByID(ctx, d.VillageID, p.At); err == nil {
+			dp.Steps, err = s.Store.DossierSteps(ctx, d.ID)
+		}
+	}
+	if err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	days, _ := s.Store.DaysOff(ctx, d.ReceivedOn, p.Today.AddDays(60))
+	dp.Overdue = domain.Overdue(d, dp.Proc.ProcessingDays, p.Today, store.DayOffMap(days))
+	dp.Allowed = domain.Allowed(d.State, dp.Proc.FullyOnline)
+	p.Title = dp.Proc.Name
+	p.Breadcrumb = []Crumb{{Name: dp.Village.Name, URL: "/villages/" + dp.Village.Code + "/dossiers"}, {Name: p.T("ui.dossier") + " " + d.LookupCode}}
+	return dp, true
+}
+
+// dossierShow is a dossier with its receipt-slip details, its steps and
+// the actions allowed next.
+func (s *Server) dossierShow(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossier")
+	dp, ok := s.loadDossier(w, r, p)
+	if !ok {
+		return
+	}
+	s.render(w, http.StatusOK, "dossier", dp)
+}
+
+// dossierStep applies one action; a refused one comes back with the
+// message and what may come next.
+func (s *Server) dossierStep(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossier")
+	dp, ok := s.loadDossier(w, r, p)
+	if !ok {
+		return
+	}
+	for _, k := range []string{"action", "on", "note", "portal_code", "version"} {
+		dp.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	on, err := parseDate(dp.Form["on"])
+	if err != nil {
+		fieldErr(s, p.Lang, dp.Errors, err, "on")
+	}
+	version, _ := strconv.Atoi(dp.Form["version"])
+	if len(dp.Errors) == 0 {
+		_, err := s.Store.AdvanceDossier(r.Context(), actorOf(r), store.Step{DossierID: dp.D.ID, Version: version, Action: domain.DossierAction(dp.Form["action"]),
+			On: on, Note: dp.Form["note"], PortalCode: dp.Form["portal_code"]})
+		if err == nil {
+			http.Redirect(w, r, "/dossiers/"+strconv.FormatInt(dp.D.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if c := domain.ErrorCode(err); c == domain.EINTERNAL || c == domain.ENOTFOUND {
+			s.fail(w, p, err)
+			return
+		}
+		fieldErr(s, p.Lang, dp.Errors, err, "action")
+	}
+	s.render(w, http.StatusUnprocessableEntity, "dossier", dp)
+}
+
+func (f dossierPage) formValue(n string) string { return f.Form[n] }
+func (f dossierPage) formError(n string) string { return f.Errors[n] }

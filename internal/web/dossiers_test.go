@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestDossierWorkflowWeb(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	b := loggedInAs(t, env, "thanhvien.dongcam")
+	// A bad reception comes back beside its field.
+	status, body, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {""}, "applicant_name": {"Hà Thị Hồng"}, "received_on": {"30/10/2026"}})
+	if status != 422 || !strings.Contains(body, "Không có thủ tục mã") || !strings.Contains(body, `value="Hà Thị Hồng"`) {
+		t.Fatalf("bad reception: %d", status)
+	}
+	status, _, h := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_name": {"Hà Thị Hồng"}, "applicant_phone": {"0399 999 555"}, "received_on": {"30/10/2026"}})
+	if status != 303 {
+		t.Fatalf("receive: %d", status)
+	}
+	path := h.Get("Location")
+	_, body, _ = b.get(path)
+	code := regexp.MustCompile(`id="lookup-code">([2-9A-Z]{8})<`).FindStringSubmatch(body)
+	if code == nil || !strings.Contains(body, "Bản chính giấy tờ, văn bản") {
+		t.Fatalf("receipt slip:\n%.600s", body)
+	}
+	version := func() string {
+		_, body, _ := b.get(path)
+		return regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
+	}
+	step := func(action, on, note, portal string) (int, string) {
+		st, body, _ := b.post(path+"/steps", url.Values{"action": {action}, "on": {on}, "note": {note}, "portal_code": {portal}, "version": {version()}})
+		return st, body
+	}
+	// Out of order: the message says what may come next, in words.
+	if st, body := step("collect", "30/10/2026", "", ""); st != 422 || !strings.Contains(body, "Việc có thể làm tiếp: nộp trực tuyến") {
+		t.Fatalf("out of order: %d", st)
+	}
+	for _, s := range [][4]string{
+		{"submit", "30/10/2026", "", "H15.24-261030-9001"},
+		{"accept", "30/10/2026", "", ""},
+		{"request_correction", "31/10/2026", "Bổ sung bản chính", ""},
+		{"resubmit", "31/10/2026", "", ""},
+		{"accept", "31/10/2026", "", ""},
+		{"collect", "31/10/2026", "", ""},
+	} {
+		if st, body := step(s[0], s[1], s[2], s[3]); st != 303 {
+			t.Fatalf("%s: %d\n%.400s", s[0], st, body)
+		}
+	}
+	_, body, _ = b.get("/villages/T000001/dossiers")
+	if !strings.Contains(body, path) {
+		t.Fatal("the collected dossier is not in the queue to return")
+	}
+	if st, _ := step("return", "31/10/2026", "", ""); st != 303 {
+		t.Fatalf("return: %d", st)
+	}
+	_, body, _ = b.get("/villages/T000001/dossiers")
+	if strings.Contains(body, path+`"`) {
+		t.Fatal("a returned dossier is still in the work queue")
+	}
+	_, body, _ = b.get(path)
+	if !strings.Contains(body, "5. Đã trả kết quả") || strings.Count(body, "2. Đã nộp trực tuyến") < 2 {
+		t.Fatalf("steps:\n%.800s", body)
+	}
+	// The commune's officer follows the village's dossiers too.
+	if st, _, _ := loggedInAs(t, env, "canbo.giaphu").get(path); st != 200 {
+		t.Fatalf("the commune officer: %d", st)
+	}
+}
