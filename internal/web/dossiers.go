@@ -22,6 +22,7 @@ type dossiersPage struct {
 	Procs   map[int64]domain.Procedure
 	Overdue map[int64]bool
 	Count   store.DossierCount
+	Notify  map[int64]string // ready-to-send text for results to hand back
 }
 
 func (s *Server) procedureMap(r *http.Request) (map[int64]domain.Procedure, []domain.Procedure, error) {
@@ -43,7 +44,17 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}}
+	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}, Notify: map[int64]string{}}
+	where := p.T("ui.notify_place_default")
+	when := ""
+	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {
+		if o, ok, _ := s.Store.NextSession(r.Context(), teams[0].ID, s.Now()); ok {
+			when = p.Moment(o.Start)
+			if o.Place != "" {
+				where = o.Place
+			}
+		}
+	}
 	if dp.Procs, _, err = s.procedureMap(r); err != nil {
 		s.fail(w, p, err)
 		return
@@ -70,6 +81,10 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, d := range ds {
 			dp.Overdue[d.ID] = domain.Overdue(d, dp.Procs[d.ProcedureID].ProcessingDays, p.Today, off)
+			if d.State == domain.StateCollected {
+				// The "to notify" text: paste into Zalo or an SMS.
+				dp.Notify[d.ID] = p.T("ui.notify_text", "name", d.ApplicantName, "procedure", dp.Procs[d.ProcedureID].Name, "place", where, "when", when)
+			}
 		}
 		dp.Queues = append(dp.Queues, queue{Key: q.key, Dossiers: ds})
 	}

@@ -50,8 +50,8 @@ func TestDossierWorkflowWeb(t *testing.T) {
 		}
 	}
 	_, body, _ = b.get("/villages/T000001/dossiers")
-	if !strings.Contains(body, path) {
-		t.Fatal("the collected dossier is not in the queue to return")
+	if !strings.Contains(body, path) || !strings.Contains(body, "Kính báo Hà Thị Hồng: kết quả thủ tục") || !strings.Contains(body, `href="tel:0399999555"`) {
+		t.Fatal("the collected dossier is not in the queue to return, with its notice")
 	}
 	if st, _ := step("return", "31/10/2026", "", ""); st != 303 {
 		t.Fatalf("return: %d", st)
