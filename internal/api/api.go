@@ -52,6 +52,11 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("PATCH /api/v1/residents/{id}", a.authed(a.residentUpdate))
 	mux.HandleFunc("GET /api/v1/households/{id}", a.authed(a.householdGet))
 	mux.HandleFunc("POST /api/v1/households", a.authed(a.householdCreate))
+	mux.HandleFunc("GET /api/v1/procedures", a.procedures)
+	mux.HandleFunc("POST /api/v1/dossiers", a.authed(a.dossierCreate))
+	mux.HandleFunc("GET /api/v1/dossiers/{id}", a.authed(a.dossierGet))
+	mux.HandleFunc("POST /api/v1/dossiers/{id}/steps", a.authed(a.dossierStep))
+	mux.HandleFunc("GET /api/v1/villages/{code}/dossiers", a.authed(a.villageDossiers))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
 	})

@@ -190,3 +190,83 @@ func TestResidentAPI(t *testing.T) {
 		t.Fatalf("stored %+v", rs)
 	}
 }
+
+// TestDossierAPI receives a dossier, walks it through its steps, and sees
+// a wrong step and a stale version refused, all checked against OpenAPI.
+func TestDossierAPI(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.DemoSQLite(t)
+	cat, _ := i18n.Load()
+	srv := httptest.NewServer((&api.API{Store: s, Cat: cat, Now: func() time.Time { return time.Date(2026, 10, 31, 9, 0, 0, 0, time.UTC) }}).Handler())
+	defer srv.Close()
+	doc := loadSpec(t, srv.URL)
+	router, _ := gorillamux.NewRouter(doc)
+	u, _, _ := s.Credentials(ctx, "thanhvien.dongcam")
+	tok, _, _ := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
+	call := func(method, path string, body any) (int, map[string]any) {
+		t.Helper()
+		var raw []byte
+		var rd io.Reader
+		if body != nil {
+			raw, _ = json.Marshal(body)
+			rd = bytes.NewReader(raw)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s not in OpenAPI: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header, Body: io.NopCloser(bytes.NewReader(b))}
+		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+			t.Fatalf("%s %s: response does not match OpenAPI: %v\n%s", method, path, err, b)
+		}
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		return res.StatusCode, m
+	}
+	if st, m := call("GET", "/api/v1/procedures", nil); st != 200 || len(m["items"].([]any)) < 11 {
+		t.Fatalf("catalogue: %d", st)
+	}
+	st, d := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "1.010041", "applicant_name": "Lò Văn Thử", "received_on": "2026-10-30"})
+	if st != 201 || d["state"] != "received" || len(d["lookup_code"].(string)) != 8 {
+		t.Fatalf("receive: %d %v", st, d)
+	}
+	path := "/api/v1/dossiers/" + strconv.Itoa(int(d["id"].(float64)))
+	version := d["version"].(float64)
+	if st, e := call("POST", path+"/steps", map[string]any{"action": "collect", "on": "2026-10-30", "version": version}); st != 400 || !strings.Contains(e["message"].(string), "nộp trực tuyến") {
+		t.Fatalf("out of order: %d %v", st, e)
+	}
+	for _, s := range []map[string]any{
+		{"action": "submit", "on": "2026-10-30", "portal_code": "G01.DVC-261030-7777"},
+		{"action": "accept", "on": "2026-10-31"},
+		{"action": "return", "on": "2026-10-31"}, // fully online: the result came electronically
+	} {
+		s["version"] = version
+		st, d = call("POST", path+"/steps", s)
+		if st != 200 {
+			t.Fatalf("%v: %d %v", s["action"], st, d)
+		}
+		version = d["version"].(float64)
+	}
+	if d["state"] != "result_returned" || d["step"].(float64) != 5 {
+		t.Fatalf("final %v", d)
+	}
+	if st, e := call("POST", path+"/steps", map[string]any{"action": "void", "on": "2026-10-31", "note": "x", "version": version - 1}); st != 409 || e["code"] != "ECONFLICT" {
+		t.Fatalf("stale: %d %v", st, e)
+	}
+	if st, q := call("GET", "/api/v1/villages/T000001/dossiers?state=result_returned", nil); st != 200 || len(q["items"].([]any)) == 0 {
+		t.Fatalf("queue: %d", st)
+	}
+	if st, _ := call("GET", "/api/v1/villages/T000003/dossiers", nil); st != 404 {
+		t.Fatalf("another village's queue: %d", st)
+	}
+}
