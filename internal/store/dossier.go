@@ -318,3 +318,39 @@ func (s *Store) ProcedureByID(ctx context.Context, id int64) (domain.Procedure, 
 	}
 	return p, internal("procedure", err)
 }
+
+// DossierGroup is one cell of the breakdown of residents' dossiers.
+type DossierGroup struct {
+	Sector, Field, Procedure, Portal string
+	Month                            string // YYYY-MM of reception
+	Count                            int
+}
+
+// DossierBreakdown counts residents' dossiers received by at (practice
+// and voided apart), by sector, field, procedure, portal and month — for
+// the unit as it was, or re-attributed to today's unit.
+func (s *Store) DossierBreakdown(ctx context.Context, unitID int64, at domain.Date, current bool) ([]DossierGroup, error) {
+	treeAt := at
+	if current {
+		treeAt = domain.DateOf(s.now())
+	}
+	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
+		WHERE `+live("p", 3)+`) SELECT pr.sector, pr.field, pr.code, d.portal, substr(d.received_on, 1, 7) AS month, count(*)
+		FROM dossiers d JOIN procedures pr ON pr.id = d.procedure_id
+		WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice
+		GROUP BY pr.sector, pr.field, pr.code, d.portal, substr(d.received_on, 1, 7)
+		ORDER BY month, pr.sector, pr.field, pr.code`, unitID, at, treeAt)
+	if err != nil {
+		return nil, internal("dossier breakdown", err)
+	}
+	defer rs.Close()
+	var out []DossierGroup
+	for rs.Next() {
+		var g DossierGroup
+		if err := rs.Scan(&g.Sector, &g.Field, &g.Procedure, &g.Portal, &g.Month, &g.Count); err != nil {
+			return nil, internal("dossier breakdown", err)
+		}
+		out = append(out, g)
+	}
+	return out, rs.Err()
+}

@@ -125,6 +125,20 @@ func testDemoDossiers(t *testing.T, open Opener) {
 	if c, _ := s.CountDossiers(Ctx(), dc.ID, oct2024, false); c.Residents != 180 {
 		t.Fatalf("Đông Căm: %+v", c)
 	}
+	// In the report's three sectors, month by month from 01/2024.
+	groups, err := s.DossierBreakdown(Ctx(), dc.ID, oct2024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sectors, months, total := map[string]int{}, map[string]bool{}, 0
+	for _, g := range groups {
+		sectors[g.Sector] += g.Count
+		months[g.Month] = true
+		total += g.Count
+	}
+	if total != 180 || len(sectors) != 3 || sectors["tu_phap"] == 0 || sectors["cong_an"] == 0 || sectors["lao_dong_tbxh"] == 0 || months["2023-12"] || !months["2024-01"] || !months["2024-10"] {
+		t.Fatalf("Đông Căm breakdown: %d in %v over %v", total, sectors, months)
+	}
 	kids, _ := s.Children(Ctx(), bt.ID, oct2024)
 	for _, k := range kids {
 		vs, _ := s.Children(Ctx(), k.ID, oct2024)
