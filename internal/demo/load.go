@@ -83,6 +83,14 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo people: %w", err)
 	}
 	res.Residents = n
+	// Đông Căm features the two procedures it began with (the report).
+	dc, err := villageNamed(ctx, s, Villages[0])
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.WithClock(at(End)).SetFeatured(ctx, demoActor(), dc.ID, []string{"2.000815", "1.010041"}, domain.MustDate("2024-01-02")); err != nil {
+		return Result{}, fmt.Errorf("demo featured: %w", err)
+	}
 	dl, err := dossierLoads(ctx, s)
 	if err != nil {
 		return Result{}, err

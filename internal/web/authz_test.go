@@ -368,6 +368,11 @@ var matrix = []matrixRow{
 	{"POST", "/dossiers/{id}/steps", func(f fixture, _ matrixServer) string {
 		return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) + "/steps"
 	}, nil, village(303)},
+	{"GET", "/procedures", fixed("/procedures"), nil, all(200)},
+	{"GET", "/procedures/{code}/edit", fixed("/procedures/2.000815/edit"), nil, map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 200, "*": 403}},
+	{"POST", "/procedures/{code}", fixed("/procedures/2.000815"), url.Values{"name": {"Chứng thực bản sao từ bản chính giấy tờ, văn bản"}, "portal": {"provincial"},
+		"fully_online": {"1"}, "processing_days": {"1"}, "version": {"1"}}, map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
+	{"POST", "/villages/{code}/featured", fixed("/villages/T000001/featured"), url.Values{"procedures": {"1.010041"}, "next": {"/"}}, team(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

@@ -29,11 +29,13 @@ type teamPage struct {
 	Logs      []store.SessionLog
 	Trainings []store.Training
 	Notices   []store.Announcement
-	Names     map[int64]string  // member id → name
-	Holidays  []domain.DayOff   // days off in the next 60 days with a session still planned
-	Villages  []domain.Unit     // a community team's villages, to target announcements
-	Rosters   map[int64][]int64 // slot id → members in turn order
-	OnDuty    map[int64]string  // slot id → who is on duty at its next session
+	Names     map[int64]string // member id → name
+	Holidays  []domain.DayOff  // days off in the next 60 days with a session still planned
+	Villages  []domain.Unit    // a community team's villages, to target announcements
+	Featured  []domain.Procedure
+	Online    []domain.Procedure // fully online procedures a village may feature
+	Rosters   map[int64][]int64  // slot id → members in turn order
+	OnDuty    map[int64]string   // slot id → who is on duty at its next session
 }
 
 func (f teamPage) formValue(n string) string { return f.Form[n] }
@@ -129,6 +131,20 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 	tp.Names = map[int64]string{}
 	for _, m := range tp.Members {
 		tp.Names[m.ID] = m.FullName
+	}
+	if t.Kind == domain.TeamVillage {
+		if tp.Featured, err = s.Store.Featured(ctx, t.UnitID); err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
+		if tp.CanManage {
+			ps, _ := s.Store.Procedures(ctx)
+			for _, pr := range ps {
+				if pr.FullyOnline && pr.RetiredOn.IsZero() {
+					tp.Online = append(tp.Online, pr)
+				}
+			}
+		}
 	}
 	if tp.CanManage && t.Kind == domain.TeamCommunity {
 		if tp.Villages, err = s.Store.Children(ctx, t.UnitID, p.Today); err != nil {
@@ -400,6 +416,16 @@ func (s *Server) rosterSet(w http.ResponseWriter, r *http.Request) {
 func (tp teamPage) InRoster(slot, member int64) bool {
 	for _, m := range tp.Rosters[slot] {
 		if m == member {
+			return true
+		}
+	}
+	return false
+}
+
+// IsFeatured reports whether a procedure is among the village's featured ones.
+func (tp teamPage) IsFeatured(code string) bool {
+	for _, f := range tp.Featured {
+		if f.Code == code {
 			return true
 		}
 	}

@@ -309,7 +309,7 @@ func testCatalogue(t *testing.T, open Opener) {
 		t.Fatalf("sectors %v", sectors)
 	}
 	cc, err := s.Procedure(Ctx(), "2.000815")
-	if err != nil || cc.Field != "chung_thuc" || cc.Portal != "provincial" || cc.FullyOnline {
+	if err != nil || cc.Field != "chung_thuc" || cc.Portal != "provincial" || !cc.FullyOnline {
 		t.Fatalf("chứng thực bản sao: %+v %v", cc, err)
 	}
 	if xn, _ := s.Procedure(Ctx(), "1.010041"); xn.Sector != "cong_an" || xn.Portal != "national" || !xn.FullyOnline {
@@ -317,5 +317,29 @@ func testCatalogue(t *testing.T, open Opener) {
 	}
 	if _, err := s.Procedure(Ctx(), "9.999999"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatal("unknown code")
+	}
+	// Featured: 1–2 fully online procedures per village.
+	MustDemo(t, s)
+	dc := village(t, s, "Thôn Đông Căm", today)
+	if fs, _ := s.Featured(Ctx(), dc.ID); len(fs) != 2 || fs[0].Code != "1.010041" {
+		t.Fatalf("Đông Căm features %+v", fs)
+	}
+	admin := domain.CLIActor()
+	if err := s.SetFeatured(Ctx(), admin, dc.ID, []string{"1.000894"}, today); err == nil {
+		t.Fatal("a procedure that is not fully online was featured")
+	}
+	if err := s.SetFeatured(Ctx(), admin, dc.ID, []string{"2.000815", "1.010041", "1.004194"}, today); err == nil {
+		t.Fatal("three featured procedures")
+	}
+	// Officers edit the catalogue; a stale version is refused.
+	cc.ProcessingDays = 2
+	if err := s.UpdateProcedure(Ctx(), admin, cc); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateProcedure(Ctx(), admin, cc); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("stale catalogue edit: %v", err)
+	}
+	if got, _ := s.Procedure(Ctx(), "2.000815"); got.ProcessingDays != 2 || got.Version != 2 {
+		t.Fatalf("edited %+v", got)
 	}
 }

@@ -26,7 +26,7 @@ CREATE TABLE featured_procedures (
 );
 
 INSERT INTO procedures (code, name, sector, field, agency, portal, service_level, documents, fee, processing_days) VALUES
-    ('2.000815', 'Chứng thực bản sao từ bản chính giấy tờ, văn bản', 'tu_phap', 'chung_thuc', 'UBND cấp xã', 'provincial', 'partial', 'Bản chính giấy tờ, văn bản|Bản sao cần chứng thực (hoặc chụp tại chỗ)', '2.000 đồng/trang; từ trang thứ 3: 1.000 đồng/trang', 1),
+    ('2.000815', 'Chứng thực bản sao từ bản chính giấy tờ, văn bản', 'tu_phap', 'chung_thuc', 'UBND cấp xã', 'provincial', 'full', 'Bản chính giấy tờ, văn bản|Bản sao cần chứng thực (hoặc chụp tại chỗ)', '2.000 đồng/trang; từ trang thứ 3: 1.000 đồng/trang', 1),
     ('2.000635', 'Cấp bản sao trích lục hộ tịch', 'tu_phap', 'ho_tich', 'UBND cấp xã', 'national', 'full', 'Căn cước công dân|Thông tin về sự kiện hộ tịch đã đăng ký', '8.000 đồng/bản', 1),
     ('1.000894', 'Đăng ký kết hôn', 'tu_phap', 'ho_tich', 'UBND cấp xã', 'provincial', 'partial', 'Tờ khai đăng ký kết hôn|Căn cước công dân của hai bên|Giấy xác nhận tình trạng hôn nhân (nếu đăng ký ở nơi khác nơi cư trú)', 'Miễn lệ phí', 1),
     ('1.004873', 'Cấp Giấy xác nhận tình trạng hôn nhân', 'tu_phap', 'ho_tich', 'UBND cấp xã', 'national', 'full', 'Tờ khai cấp Giấy xác nhận tình trạng hôn nhân|Căn cước công dân|Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã mất (nếu có)', 'Theo quy định của tỉnh', 3),
