@@ -1,10 +1,17 @@
 package e2e_test
 
 import (
+	"context"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"thonso/internal/demo"
@@ -35,6 +42,18 @@ func TestDossierInChromium(t *testing.T) {
 	b.screenshot("13-dossier")
 	b.noHorizontalScroll(360, 740)
 	code := b.mustText("#lookup-code")
+	b.wantVisible("#print-slip")
+	slip := b.printedText()
+	for _, want := range []string{"PHIẾU TIẾP NHẬN", code, "Hà Thị Thử", "Ngày hẹn trả dự kiến", "Người nộp hồ sơ", "Tổ viên tiếp nhận", "(Ký, ghi rõ họ tên)"} {
+		if !strings.Contains(slip, want) {
+			t.Errorf("printed slip lacks %q:\n%s", want, slip)
+		}
+	}
+	for _, unwanted := range []string{"Đăng xuất", "Bước tiếp theo", "Xem ngày"} {
+		if strings.Contains(slip, unwanted) {
+			t.Errorf("printed slip shows the screen's %q:\n%s", unwanted, slip)
+		}
+	}
 
 	for _, s := range []struct{ action, portal, note, state string }{
 		{"submit", "H15.24-E2E-0001", "", "2. Đã nộp trực tuyến"},
@@ -56,6 +75,52 @@ func TestDossierInChromium(t *testing.T) {
 	}
 	b.open("/villages/T000001/dossiers", http.StatusOK)
 	b.wantNoText("main", code)
+}
+
+// wantVisible checks that sel is shown (not hidden, takes up space).
+func (b *browser) wantVisible(sel string) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	js := `(function(){const e=document.querySelector(` + strconv.Quote(sel) + `);return !!e && !e.hidden && e.getClientRects().length>0})()`
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil || !shown {
+		b.t.Fatalf("%s is not visible (%v)\n%s", sel, err, b.snippet())
+	}
+}
+
+// printedText prints the current page to PDF as Chromium would on paper
+// (print stylesheet applied) and returns the PDF's text as pdftotext reads
+// it. Where pdftotext is missing it skips, except in CI.
+func (b *browser) printedText() string {
+	b.t.Helper()
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("THONSO_CI") != "" {
+			b.t.Fatal("pdftotext (poppler-utils) is required in CI")
+		}
+		b.t.Skip("pdftotext not installed")
+	}
+	ctx, cancel := b.step()
+	defer cancel()
+	res, err := chromedp.Run(ctx, func(ctx context.Context, _ *chromedp.Target) (page.PrintToPDFResult, error) {
+		return chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
+	})
+	pdf := res.Data
+	if err != nil {
+		b.t.Fatalf("print to PDF: %v", err)
+	}
+	file := filepath.Join(b.t.TempDir(), "slip.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	if b.shots != "" {
+		_ = os.WriteFile(filepath.Join(b.shots, "slip.pdf"), pdf, 0o644)
+	}
+	out, err := exec.Command(pdftotext, "-layout", file, "-").Output()
+	if err != nil {
+		b.t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }
 
 // selectValue chooses an option of a <select> by its value.

@@ -179,7 +179,10 @@ type dossierPage struct {
 	Steps   []domain.StepChange
 	Allowed []domain.DossierAction
 	Overdue bool
-	Form    map[string]string
+	// Expected is the earliest day the result may be back: the
+	// procedure's processing time in working days from receipt.
+	Expected domain.Date
+	Form     map[string]string
 	Errors  map[string]string
 }
 
@@ -206,7 +209,11 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 		return nil, false
 	}
 	days, _ := s.Store.DaysOff(ctx, d.ReceivedOn, p.Today.AddDays(60))
-	dp.Overdue = domain.Overdue(d, dp.Proc.ProcessingDays, p.Today, store.DayOffMap(days))
+	off := store.DayOffMap(days)
+	dp.Overdue = domain.Overdue(d, dp.Proc.ProcessingDays, p.Today, off)
+	if dp.Proc.ProcessingDays > 0 {
+		dp.Expected = domain.AddWorkingDays(d.ReceivedOn, dp.Proc.ProcessingDays, off)
+	}
 	dp.Allowed = domain.Allowed(d.State, dp.Proc.FullyOnline)
 	p.Title = dp.Proc.Name
 	p.Breadcrumb = []Crumb{{Name: dp.Village.Name, URL: "/villages/" + dp.Village.Code + "/dossiers"}, {Name: p.T("ui.dossier") + " " + d.LookupCode}}

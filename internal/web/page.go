@@ -29,6 +29,7 @@ type Page struct {
 	Breadcrumb []Crumb
 	Demo       bool
 	CSS        string
+	JS         string
 	Path       string // current path and query, for the language switch
 	PathOnly   string // current path, where the date form sends
 	Actor      *domain.Actor
@@ -95,7 +96,7 @@ func (s *Server) lang(r *http.Request) string {
 // newPage reads the language and the as-of date (?at=dd/mm/yyyy or ISO;
 // today by default). A bad date leaves today and an error to show.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) *Page {
-	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, Path: r.URL.RequestURI(), PathOnly: r.URL.Path,
+	p := &Page{Lang: s.lang(r), Title: title, Today: s.today(), Demo: s.Demo, CSS: s.css, JS: s.js, Path: r.URL.RequestURI(), PathOnly: r.URL.Path,
 		Actor: actorOf(r), CSRF: s.csrfToken(w, r), s: s, ctx: r.Context()}
 	p.At = p.Today
 	if raw := strings.TrimSpace(r.URL.Query().Get("at")); raw != "" {

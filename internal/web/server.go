@@ -47,6 +47,7 @@ type Server struct {
 	pages  map[string]*template.Template
 	static map[string]staticFile // by fingerprinted name
 	css    string                // fingerprinted URL of the stylesheet
+	js     string                // fingerprinted URL of the script (progressive: every page works without it)
 }
 
 type staticFile struct {
@@ -92,8 +93,11 @@ func (s *Server) loadStatic() error {
 		}
 		fp := name[:len(name)-len(ext)] + "." + hex.EncodeToString(sum[:])[:10] + ext
 		s.static[fp] = staticFile{body: b, ctype: ctype}
-		if name == "app.css" {
+		switch name {
+		case "app.css":
 			s.css = "/static/" + fp
+		case "app.js":
+			s.js = "/static/" + fp
 		}
 		return nil
 	})
