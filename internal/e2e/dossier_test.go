@@ -75,6 +75,19 @@ func TestDossierInChromium(t *testing.T) {
 	}
 	b.open("/villages/T000001/dossiers", http.StatusOK)
 	b.wantNoText("main", code)
+
+	// This month's log book lists it, received and returned today, and
+	// prints as the paper book with a signature column.
+	b.submit("#dossier-log", http.StatusOK)
+	b.wantText("#log-table", code, "Hà Thị Thử", "H15.24-E2E-0001")
+	b.screenshot("14-dossier-log")
+	b.noHorizontalScroll(360, 740)
+	book := b.printedText()
+	for _, want := range []string{"SỔ THEO DÕI TIẾP NHẬN VÀ TRẢ KẾT QUẢ HỒ SƠ", "Người nhận ký", code, "Tổ trưởng"} {
+		if !strings.Contains(book, want) {
+			t.Errorf("printed log lacks %q:\n%s", want, book)
+		}
+	}
 }
 
 // wantVisible checks that sel is shown (not hidden, takes up space).
@@ -114,7 +127,8 @@ func (b *browser) printedText() string {
 		b.t.Fatal(err)
 	}
 	if b.shots != "" {
-		_ = os.WriteFile(filepath.Join(b.shots, "slip.pdf"), pdf, 0o644)
+		b.prints++
+		_ = os.WriteFile(filepath.Join(b.shots, "print-"+strconv.Itoa(b.prints)+".pdf"), pdf, 0o644)
 	}
 	out, err := exec.Command(pdftotext, "-layout", file, "-").Output()
 	if err != nil {

@@ -175,10 +175,11 @@ func findChromium(t *testing.T) string {
 // browser is one headless chromium tab on the app, with the test's
 // assertions.
 type browser struct {
-	t     *testing.T
-	ctx   context.Context
-	base  string
-	shots string // THONSO_SCREENSHOTS, or "" for none
+	t      *testing.T
+	ctx    context.Context
+	base   string
+	shots  string // THONSO_SCREENSHOTS, or "" for none
+	prints int    // PDFs written to shots so far
 }
 
 // newBrowser starts a headless chromium with a fresh profile, a phone-sized

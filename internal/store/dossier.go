@@ -354,3 +354,29 @@ func (s *Store) DossierBreakdown(ctx context.Context, unitID int64, at domain.Da
 	}
 	return out, rs.Err()
 }
+
+// DossierLog is a village's "sổ theo dõi tiếp nhận và trả kết quả" for
+// the days from..to: every dossier received or returned in those days,
+// voided ones left out, in order of reception. A month of one village is a
+// few dozen rows, so it is not paged.
+func (s *Store) DossierLog(ctx context.Context, scope domain.Scope, villageID int64, from, to domain.Date) ([]domain.Dossier, error) {
+	if err := s.inScope(ctx, scope, villageID, "unit.not_found"); err != nil {
+		return nil, err
+	}
+	rs, err := s.r.QueryContext(ctx, "SELECT "+dossierCols+` FROM dossiers d WHERE d.village_id = $1 AND d.state <> 'voided'
+		AND ((d.received_on BETWEEN $2 AND $3) OR (d.returned_on IS NOT NULL AND d.returned_on BETWEEN $2 AND $3))
+		ORDER BY d.received_on, d.id`, villageID, from, to)
+	if err != nil {
+		return nil, internal("dossier log", err)
+	}
+	defer rs.Close()
+	var out []domain.Dossier
+	for rs.Next() {
+		d, err := scanDossier(rs)
+		if err != nil {
+			return nil, internal("dossier log", err)
+		}
+		out = append(out, d)
+	}
+	return out, rs.Err()
+}

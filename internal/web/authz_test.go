@@ -362,6 +362,7 @@ var matrix = []matrixRow{
 		map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"GET", "/villages/{code}/dossiers", fixed("/villages/T000001/dossiers"), nil, village(200)},
 	{"GET", "/villages/{code}/dossiers/new", fixed("/villages/T000001/dossiers/new"), nil, village(200)},
+	{"GET", "/villages/{code}/dossiers/log", fixed("/villages/T000001/dossiers/log?month=10/2024"), nil, village(200)},
 	{"POST", "/villages/{code}/dossiers", fixed("/villages/T000001/dossiers"),
 		url.Values{"procedure": {"2.000815"}, "applicant_name": {"Hà Thị Mới"}, "received_on": {"01/10/2026"}}, village(303)},
 	{"GET", "/dossiers/{id}", func(f fixture, _ matrixServer) string { return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) }, nil, village(200)},

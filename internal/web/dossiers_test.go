@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
 )
 
 func TestDossierWorkflowWeb(t *testing.T) {
@@ -63,6 +67,26 @@ func TestDossierWorkflowWeb(t *testing.T) {
 	_, body, _ = b.get(path)
 	if !strings.Contains(body, "5. Đã trả kết quả") || strings.Count(body, "2. Đã nộp trực tuyến") < 2 {
 		t.Fatalf("steps:\n%.800s", body)
+	}
+	// The month's log book: her row, received and returned dates, an empty
+	// signature cell; the view is audited; a bad month says so and shows
+	// this month.
+	_, body, _ = b.get("/villages/T000001/dossiers/log?month=10/2026")
+	row := regexp.MustCompile(`(?s)<tr>\s*<td[^>]*>\d+</td>\s*<td[^>]*>30/10/2026</td>\s*<td[^>]*><a href="` + regexp.QuoteMeta(path) + `"[^>]*>` + code[1] + `</a></td>\s*<td[^>]*>Hà Thị Hồng</td>.*?H15.24-261030-9001.*?<td[^>]*>31/10/2026</td>\s*<td[^>]*class="sign"></td>`)
+	if !row.MatchString(body) || !strings.Contains(body, "Sổ theo dõi tiếp nhận và trả kết quả hồ sơ") {
+		t.Fatalf("log of 10/2026:\n%s", body)
+	}
+	if m := regexp.MustCompile(`tiếp nhận (\d+) hồ sơ, trả kết quả (\d+) hồ sơ`).FindStringSubmatch(body); m == nil || m[1] == "0" || m[2] == "0" {
+		t.Fatalf("log summary: %v", m)
+	}
+	if st, body, _ := b.get("/villages/T000001/dossiers/log?month=13/2026"); st != 422 || !strings.Contains(body, "Tháng «13/2026» không hợp lệ") || !strings.Contains(body, `value="13/2026"`) {
+		t.Fatalf("bad month: %d", st)
+	}
+	if _, body, _ = b.get("/villages/T000001/dossiers/log?month=09/2026"); strings.Contains(body, "Hà Thị Hồng") {
+		t.Fatal("an October dossier in September's log")
+	}
+	if es, _, _ := env.store.AuditEntries(context.Background(), domain.Scope{All: true}, store.AuditFilter{Entity: "dossier_log"}); len(es) < 2 || es[0].Action != "view" || es[0].Login != "thanhvien.dongcam" {
+		t.Fatalf("log views audited: %+v", es)
 	}
 	// The commune's officer follows the village's dossiers too.
 	if st, _, _ := loggedInAs(t, env, "canbo.giaphu").get(path); st != 200 {

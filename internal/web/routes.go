@@ -87,6 +87,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/villages/{code}/featured", domain.PermTeamManage, s.featuredSet),
 		perm("GET", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierQueue),
 		perm("GET", "/villages/{code}/dossiers/new", domain.PermDossierEdit, s.dossierNewForm),
+		perm("GET", "/villages/{code}/dossiers/log", domain.PermDossierEdit, s.dossierLog),
 		perm("POST", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierCreate),
 		perm("GET", "/dossiers/{id}", domain.PermDossierEdit, s.dossierShow),
 		perm("POST", "/dossiers/{id}/steps", domain.PermDossierEdit, s.dossierStep),

@@ -86,7 +86,7 @@ func testDossierFlow(t *testing.T, open Opener) {
 		t.Fatalf("paper result returned without collecting: %v", err)
 	}
 	// Counting: voided counts nowhere, refused counts, practice apart.
-	must(step(recv(dc, "1.004194", false), domain.ActVoid, "2024-10-02", "Nhập nhầm", ""))
+	voided := must(step(recv(dc, "1.004194", false), domain.ActVoid, "2024-10-02", "Nhập nhầm", ""))
 	r := recv(xg, "1.003677", false)
 	r = must(step(r, domain.ActSubmit, "2024-10-01", "", "G22.99-241001-0009"))
 	r = must(step(r, domain.ActAccept, "2024-10-02", "", ""))
@@ -104,8 +104,33 @@ func testDossierFlow(t *testing.T, open Opener) {
 	if before, _ := s.CountDossiers(Ctx(), dc.ID, domain.MustDate("2024-09-30"), false); before != baseEarly {
 		t.Fatalf("before reception: %+v", before)
 	}
+	// The month's log: received or returned in October, voided left out,
+	// in order of reception; September's has none of these.
+	log, err := s.DossierLog(Ctx(), admin.Scope(domain.PermDossierEdit), dc.ID, domain.MustDate("2024-10-01"), domain.MustDate("2024-10-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[int64]bool{}
+	for i, x := range log {
+		in[x.ID] = true
+		if x.VillageID != dc.ID || (i > 0 && x.ReceivedOn.Before(log[i-1].ReceivedOn)) {
+			t.Fatalf("log row %d: %+v", i, x)
+		}
+	}
+	if !in[d.ID] || !in[e.ID] || !in[f.ID] || !in[g.ID] || in[voided.ID] || in[r.ID] {
+		t.Fatalf("October log of Đông Căm: %d rows, has d %v e %v f %v g %v voided %v Bầu 1 %v", len(log), in[d.ID], in[e.ID], in[f.ID], in[g.ID], in[voided.ID], in[r.ID])
+	}
+	sep, _ := s.DossierLog(Ctx(), admin.Scope(domain.PermDossierEdit), dc.ID, domain.MustDate("2024-09-01"), domain.MustDate("2024-09-30"))
+	for _, x := range sep {
+		if x.ID == d.ID {
+			t.Fatal("an October dossier in September's log")
+		}
+	}
 	// Scope: the Đông Căm member cannot touch Bầu 1's dossier.
 	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
+	if _, err := s.DossierLog(Ctx(), mustActor(t, s, m).Scope(domain.PermDossierEdit), xg.ID, d0, d0); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("another village's log: %v", err)
+	}
 	if _, err := s.AdvanceDossier(Ctx(), mustActor(t, s, m), store.Step{DossierID: r.ID, Version: r.Version, Action: domain.ActVoid, On: oct2024, Note: "x"}); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("out of scope: %v", err)
 	}
