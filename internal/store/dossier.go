@@ -253,6 +253,7 @@ func (s *Store) CountDossiers(ctx context.Context, unitID int64, at domain.Date,
 type DossierQuery struct {
 	VillageID int64
 	States    []domain.DossierState
+	MemberID  int64 // the assisting member's queue; 0 for the whole team
 	Limit     int
 }
 
@@ -274,6 +275,10 @@ func (s *Store) Dossiers(ctx context.Context, scope domain.Scope, q DossierQuery
 			ph[i] = "$" + strconv.Itoa(len(args))
 		}
 		where += " AND d.state IN (" + strings.Join(ph, ",") + ")"
+	}
+	if q.MemberID > 0 {
+		args = append(args, q.MemberID)
+		where += " AND d.member_id = $" + strconv.Itoa(len(args))
 	}
 	args = append(args, q.Limit)
 	rs, err := s.r.QueryContext(ctx, "SELECT "+dossierCols+" FROM dossiers d WHERE "+where+" ORDER BY d.last_step_on, d.id LIMIT $"+strconv.Itoa(len(args)), args...)

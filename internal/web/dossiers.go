@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,8 @@ type dossiersPage struct {
 	Overdue map[int64]bool
 	Count   store.DossierCount
 	Notify  map[int64]string // ready-to-send text for results to hand back
+	Members []domain.Member  // the team, to see one member's queue
+	Member  int64            // the member whose queue is shown, or 0
 }
 
 func (s *Server) procedureMap(r *http.Request) (map[int64]domain.Procedure, []domain.Procedure, error) {
@@ -48,10 +51,20 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 	where := p.T("ui.notify_place_default")
 	when := ""
 	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {
+		dp.Members, _ = s.Store.Members(r.Context(), teams[0].ID, p.Today)
 		if o, ok, _ := s.Store.NextSession(r.Context(), teams[0].ID, s.Now()); ok {
 			when = p.Moment(o.Start)
 			if o.Place != "" {
 				where = o.Place
+			}
+		}
+	}
+	// One member's queue: only a member of this team (anything else shows
+	// the whole team's).
+	if id, err := strconv.ParseInt(r.URL.Query().Get("member"), 10, 64); err == nil {
+		for _, m := range dp.Members {
+			if m.ID == id {
+				dp.Member = id
 			}
 		}
 	}
@@ -74,7 +87,7 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 		{"queue.with_agency", []domain.DossierState{domain.StateSubmitted, domain.StateProcessing}},
 		{"queue.to_return", []domain.DossierState{domain.StateCollected}},
 	} {
-		ds, err := s.Store.Dossiers(r.Context(), a.Scope(domain.PermDossierEdit), store.DossierQuery{VillageID: v.ID, States: q.states})
+		ds, err := s.Store.Dossiers(r.Context(), a.Scope(domain.PermDossierEdit), store.DossierQuery{VillageID: v.ID, States: q.states, MemberID: dp.Member})
 		if err != nil {
 			s.fail(w, p, err)
 			return
@@ -86,6 +99,8 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 				dp.Notify[d.ID] = p.T("ui.notify_text", "name", d.ApplicantName, "procedure", dp.Procs[d.ProcedureID].Name, "place", where, "when", when)
 			}
 		}
+		// Overdue first, then what has waited longest (the store's order).
+		sort.SliceStable(ds, func(i, j int) bool { return dp.Overdue[ds[i].ID] && !dp.Overdue[ds[j].ID] })
 		dp.Queues = append(dp.Queues, queue{Key: q.key, Dossiers: ds})
 	}
 	if dp.Count, err = s.Store.CountDossiers(r.Context(), v.ID, p.At, false); err != nil {
@@ -183,7 +198,7 @@ type dossierPage struct {
 	// procedure's processing time in working days from receipt.
 	Expected domain.Date
 	Form     map[string]string
-	Errors  map[string]string
+	Errors   map[string]string
 }
 
 func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*dossierPage, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,5 +92,69 @@ func TestDossierWorkflowWeb(t *testing.T) {
 	// The commune's officer follows the village's dossiers too.
 	if st, _, _ := loggedInAs(t, env, "canbo.giaphu").get(path); st != 200 {
 		t.Fatalf("the commune officer: %d", st)
+	}
+}
+
+// TestMemberQueue: a member sees their own queue; overdue comes first.
+func TestMemberQueue(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	b := loggedInAs(t, env, "thanhvien.dongcam")
+	_, form, _ := b.get("/villages/T000001/dossiers/new")
+	opts := regexp.MustCompile(`<option value="(\d+)">([^<]+)</option>`).FindAllStringSubmatch(form[strings.Index(form, `id="member"`):], -1)
+	if len(opts) < 2 {
+		t.Fatalf("members to choose: %v", opts)
+	}
+	mine, other := opts[0][1], opts[1][1]
+	for _, who := range []struct{ name, member string }{{"Lò Văn Một", mine}, {"Lò Văn Hai", other}} {
+		if st, _, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_name": {who.name}, "member": {who.member}, "received_on": {"31/10/2026"}}); st != 303 {
+			t.Fatalf("receive for %s: %d", who.name, st)
+		}
+	}
+	_, body, _ := b.get("/villages/T000001/dossiers?member=" + mine)
+	if !strings.Contains(body, "Lò Văn Một") || strings.Contains(body, "Lò Văn Hai") || !strings.Contains(body, `<option value="`+mine+`" selected>`) {
+		t.Fatal("the member's own queue")
+	}
+	// Not a member of this team: the whole team's queue.
+	_, body, _ = b.get("/villages/T000001/dossiers?member=999999")
+	if !strings.Contains(body, "Lò Văn Một") || !strings.Contains(body, "Lò Văn Hai") {
+		t.Fatal("the whole team's queue")
+	}
+	// Overdue first within a queue: a 7-day procedure with the agency since
+	// 27/10 is on time, a 1-day one since 29/10 is late and comes first.
+	ctx, admin := context.Background(), domain.CLIActor()
+	withAgency := func(code, name, on1, on2 string) {
+		t.Helper()
+		_, _, h := b.post("/villages/T000001/dossiers", url.Values{"procedure": {code}, "applicant_name": {name}, "received_on": {on1}})
+		id, _ := strconv.ParseInt(strings.TrimPrefix(h.Get("Location"), "/dossiers/"), 10, 64)
+		d, err := env.store.Dossier(ctx, admin.Scope(domain.PermDossierEdit), id)
+		if err == nil {
+			d, err = env.store.AdvanceDossier(ctx, admin, store.Step{DossierID: id, Version: d.Version, Action: domain.ActSubmit, On: domain.MustDate(on1), PortalCode: "H15.24-" + on1[2:4] + on1[5:7] + on1[8:] + "-77" + code[6:8]})
+		}
+		if err == nil {
+			_, err = env.store.AdvanceDossier(ctx, admin, store.Step{DossierID: id, Version: d.Version, Action: domain.ActAccept, On: domain.MustDate(on2)})
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	withAgency("1.004222", "Lò Thị Đúng Hạn", "2026-10-27", "2026-10-27")
+	withAgency("2.000815", "Lò Thị Quá Hạn", "2026-10-28", "2026-10-29")
+	_, body, _ = b.get("/villages/T000001/dossiers")
+	q := body[strings.Index(body, `id="queue.with_agency"`):]
+	q = q[:strings.Index(q, "</section>")]
+	items := strings.Split(q, "<li>")[1:]
+	seenOnTime, overdue := false, 0
+	for _, it := range items {
+		over := strings.Contains(it, "quá hạn")
+		if over {
+			overdue++
+		}
+		if over && seenOnTime {
+			t.Fatal("an overdue dossier after one on time")
+		}
+		seenOnTime = seenOnTime || !over
+	}
+	if overdue == 0 || !seenOnTime || strings.Index(q, "Lò Thị Quá Hạn") > strings.Index(q, "Lò Thị Đúng Hạn") {
+		t.Fatalf("with the agency: %d dossiers, %d overdue\n%s", len(items), overdue, q)
 	}
 }
