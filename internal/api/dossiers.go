@@ -57,6 +57,7 @@ type dossierJSON struct {
 	ReturnedOn    domain.Date `json:"returned_on"`
 	Allowed       []string    `json:"allowed"`
 	Version       int         `json:"version"`
+	Linked        []string    `json:"linked,omitempty"`
 }
 
 func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error) {
@@ -68,7 +69,15 @@ func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error
 	for _, x := range domain.Allowed(d.State, p.FullyOnline) {
 		allowed = append(allowed, string(x))
 	}
-	return dossierJSON{ID: d.ID, VillageCode: a.villageCode(r, d.VillageID), Procedure: p.Code, ApplicantName: d.ApplicantName, Practice: d.Practice,
+	var linked []string
+	for _, pid := range d.Linked {
+		lp, err := a.Store.ProcedureByID(r.Context(), pid)
+		if err != nil {
+			return dossierJSON{}, err
+		}
+		linked = append(linked, lp.Code)
+	}
+	return dossierJSON{Linked: linked, ID: d.ID, VillageCode: a.villageCode(r, d.VillageID), Procedure: p.Code, ApplicantName: d.ApplicantName, Practice: d.Practice,
 		Portal: d.Portal, PortalCode: optional(d.PortalCode), LookupCode: d.LookupCode, State: string(d.State), Step: d.State.Step(),
 		ReceivedOn: d.ReceivedOn, SubmittedOn: d.SubmittedOn, CollectedOn: d.CollectedOn, ReturnedOn: d.ReturnedOn, Allowed: allowed, Version: d.Version}, nil
 }
@@ -83,6 +92,7 @@ type dossierInput struct {
 	Practice       bool        `json:"practice"`
 	ReceivedOn     domain.Date `json:"received_on"`
 	Note           string      `json:"note"`
+	Linked         []string    `json:"linked"`
 }
 
 // dossierCreate: POST /api/v1/dossiers — receive a dossier (step 1).
@@ -98,7 +108,7 @@ func (a *API) dossierCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: v.ID, ProcedureCode: in.Procedure, ApplicantID: in.ApplicantID,
-		ApplicantName: in.ApplicantName, ApplicantPhone: in.ApplicantPhone, SubjectName: in.SubjectName, Practice: in.Practice, ReceivedOn: in.ReceivedOn, Note: in.Note})
+		ApplicantName: in.ApplicantName, ApplicantPhone: in.ApplicantPhone, SubjectName: in.SubjectName, Practice: in.Practice, ReceivedOn: in.ReceivedOn, Note: in.Note, Linked: in.Linked})
 	if err != nil {
 		a.fail(w, r, err)
 		return

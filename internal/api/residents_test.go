@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -242,6 +243,14 @@ func TestDossierAPI(t *testing.T) {
 	}
 	path := "/api/v1/dossiers/" + strconv.Itoa(int(d["id"].(float64)))
 	version := d["version"].(float64)
+	// Liên thông: linked procedures go in and come back; a bad one is a
+	// 400 naming the field.
+	if st, l := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "1.001193", "applicant_name": "Lò Thị Mẹ", "received_on": "2026-10-30", "linked": []string{"1.004222"}}); st != 201 || fmt.Sprint(l["linked"]) != "[1.004222]" {
+		t.Fatalf("linked: %d %v", st, l)
+	}
+	if st, e := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "1.001193", "applicant_name": "Lò Thị Mẹ", "received_on": "2026-10-30", "linked": []string{"1.001193"}}); st != 400 || e["field"] != "linked" {
+		t.Fatalf("linked to itself: %d %v", st, e)
+	}
 	if st, e := call("POST", path+"/steps", map[string]any{"action": "collect", "on": "2026-10-30", "version": version}); st != 400 || !strings.Contains(e["message"].(string), "nộp trực tuyến") {
 		t.Fatalf("out of order: %d %v", st, e)
 	}

@@ -185,6 +185,7 @@ type Dossier struct {
 	EndedOn        Date
 	LastStepOn     Date
 	Version        int
+	Linked         []int64 // procedures filed together (liên thông), read with one dossier
 }
 
 // Overdue says whether a dossier is late on today: a result collected and

@@ -34,6 +34,7 @@ type NewDossier struct {
 	MemberID       int64
 	ReceivedOn     domain.Date
 	Note           string
+	Linked         []string // codes of procedures filed together (liên thông)
 }
 
 // ReceiveDossier records step 1 in a village of the actor's dossier:edit
@@ -51,6 +52,10 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 		return d, domain.Errorf(domain.EINVALID, "procedure.retired", "code", p.Code, "date", p.RetiredOn).WithField("procedure")
 	}
 	if err := domain.CheckStepDate(n.ReceivedOn, domain.Date{}, domain.DateOf(s.now())); err != nil {
+		return d, err
+	}
+	linked, err := s.linkedProcedures(ctx, p, n.Linked, n.ReceivedOn)
+	if err != nil {
 		return d, err
 	}
 	name := textvi.Normalize(n.ApplicantName)
@@ -71,6 +76,11 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 	d = domain.Dossier{VillageID: n.VillageID, ProcedureID: p.ID, ApplicantID: n.ApplicantID, ApplicantName: name, ApplicantPhone: phone,
 		SubjectName: textvi.Normalize(n.SubjectName), Practice: n.Practice, MemberID: n.MemberID, Portal: p.Portal, State: domain.StateReceived,
 		ReceivedOn: n.ReceivedOn, LastStepOn: n.ReceivedOn, Version: 1}
+	linkedCodes := make([]string, len(linked))
+	for i, lp := range linked {
+		d.Linked = append(d.Linked, lp.ID)
+		linkedCodes[i] = lp.Code
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		for i := 0; ; i++ { // a lookup code never repeats
 			d.LookupCode = domain.NewLookupCode()
@@ -102,8 +112,16 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 		if err := s.addStep(ctx, tx, a, d.ID, "receive", "", domain.StateReceived, d.ReceivedOn, n.Note); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "dossier", EntityID: strconv.FormatInt(d.ID, 10), UnitID: d.VillageID,
-			Changes: []Change{Plain("procedure", "", p.Code), Personal("applicant"), Plain("practice", "", strconv.FormatBool(d.Practice))}})
+		for _, pid := range d.Linked {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO dossier_links (dossier_id, procedure_id) VALUES ($1, $2)", d.ID, pid); err != nil {
+				return internal("dossier links", err)
+			}
+		}
+		changes := []Change{Plain("procedure", "", p.Code), Personal("applicant"), Plain("practice", "", strconv.FormatBool(d.Practice))}
+		if len(linkedCodes) > 0 {
+			changes = append(changes, Plain("linked", "", strings.Join(linkedCodes, ", ")))
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "dossier", EntityID: strconv.FormatInt(d.ID, 10), UnitID: d.VillageID, Changes: changes})
 	})
 	return d, err
 }
@@ -127,7 +145,51 @@ func (s *Store) Dossier(ctx context.Context, scope domain.Scope, id int64) (doma
 	if err != nil {
 		return d, internal("dossier", err)
 	}
-	return d, s.inScope(ctx, scope, d.VillageID, "dossier.not_found")
+	if err := s.inScope(ctx, scope, d.VillageID, "dossier.not_found"); err != nil {
+		return domain.Dossier{}, err
+	}
+	rs, err := s.r.QueryContext(ctx, "SELECT procedure_id FROM dossier_links WHERE dossier_id = $1 ORDER BY procedure_id", id)
+	if err != nil {
+		return d, internal("dossier links", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var pid int64
+		if err := rs.Scan(&pid); err != nil {
+			return d, internal("dossier links", err)
+		}
+		d.Linked = append(d.Linked, pid)
+	}
+	return d, rs.Err()
+}
+
+// linkedProcedures checks the codes filed together with main: each one
+// in the catalogue, in force on the day, not main itself, no repeats.
+func (s *Store) linkedProcedures(ctx context.Context, main domain.Procedure, codes []string, on domain.Date) ([]domain.Procedure, error) {
+	var out []domain.Procedure
+	seen := map[string]bool{main.Code: true}
+	for _, c := range codes {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if c == main.Code {
+			return nil, domain.Errorf(domain.EINVALID, "dossier.linked_same", "code", c).WithField("linked")
+		}
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		p, err := s.Procedure(ctx, c)
+		if err != nil {
+			return nil, domain.Errorf(domain.EINVALID, "procedure.not_found", "code", c).WithField("linked")
+		}
+		if p.Retired(on) {
+			return nil, domain.Errorf(domain.EINVALID, "procedure.retired", "code", p.Code, "date", p.RetiredOn).WithField("linked")
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Step is an action asked for a dossier read at Version.

@@ -117,6 +117,7 @@ type dossierForm struct {
 	Procs   []domain.Procedure
 	Members []domain.Member
 	Form    map[string]string
+	Linked  map[string]bool // codes ticked as filed together
 	Errors  map[string]string
 }
 
@@ -169,10 +170,15 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
 		fieldErr(s, p.Lang, f.Errors, err, "received_on")
 	}
 	mid, _ := strconv.ParseInt(f.Form["member"], 10, 64)
+	linked := r.PostForm["linked"]
+	f.Linked = map[string]bool{}
+	for _, c := range linked {
+		f.Linked[c] = true
+	}
 	if len(f.Errors) == 0 {
 		d, err := s.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: f.Village.ID, ProcedureCode: f.Form["procedure"],
 			ApplicantName: f.Form["applicant_name"], ApplicantPhone: f.Form["applicant_phone"], SubjectName: f.Form["subject_name"],
-			Practice: f.Form["practice"] != "", MemberID: mid, ReceivedOn: on, Note: f.Form["note"]})
+			Practice: f.Form["practice"] != "", MemberID: mid, ReceivedOn: on, Note: f.Form["note"], Linked: linked})
 		if err == nil {
 			http.Redirect(w, r, "/dossiers/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
 			return
@@ -182,6 +188,13 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fieldErr(s, p.Lang, f.Errors, err, "procedure")
+		// The store names the field; the form's box may be called otherwise.
+		for from, to := range map[string]string{"applicant": "applicant_name", "phone": "applicant_phone", "on": "received_on"} {
+			if m, ok := f.Errors[from]; ok {
+				f.Errors[to] = m
+				delete(f.Errors, from)
+			}
+		}
 	}
 	s.render(w, http.StatusUnprocessableEntity, "dossier_new", f)
 }
@@ -197,8 +210,12 @@ type dossierPage struct {
 	// Expected is the earliest day the result may be back: the
 	// procedure's processing time in working days from receipt.
 	Expected domain.Date
-	Form     map[string]string
-	Errors   map[string]string
+	// Linked are the procedures filed together; Documents the checklist
+	// of them all, each paper once.
+	Linked    []domain.Procedure
+	Documents []string
+	Form      map[string]string
+	Errors    map[string]string
 }
 
 func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*dossierPage, bool) {
@@ -224,6 +241,25 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 		return nil, false
 	}
 	days, _ := s.Store.DaysOff(ctx, d.ReceivedOn, p.Today.AddDays(60))
+	seen := map[string]bool{}
+	addDocs := func(docs []string) {
+		for _, doc := range docs {
+			if !seen[doc] {
+				seen[doc] = true
+				dp.Documents = append(dp.Documents, doc)
+			}
+		}
+	}
+	addDocs(dp.Proc.Documents)
+	for _, pid := range d.Linked {
+		lp, err := s.Store.ProcedureByID(ctx, pid)
+		if err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
+		dp.Linked = append(dp.Linked, lp)
+		addDocs(lp.Documents)
+	}
 	off := store.DayOffMap(days)
 	dp.Overdue = domain.Overdue(d, dp.Proc.ProcessingDays, p.Today, off)
 	if dp.Proc.ProcessingDays > 0 {

@@ -158,3 +158,60 @@ func TestMemberQueue(t *testing.T) {
 		t.Fatalf("with the agency: %d dossiers, %d overdue\n%s", len(items), overdue, q)
 	}
 }
+
+// TestLinkedProcedures: a birth registration filed with permanent
+// residence (liên thông) is one dossier showing both checklists; a linked
+// procedure that is the main one or unknown is refused beside the box,
+// and nothing is stored.
+func TestLinkedProcedures(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	b := loggedInAs(t, env, "thanhvien.dongcam")
+	ctx := context.Background()
+	count := func() int {
+		c, err := env.store.CountDossiers(ctx, mustVillage(t, env), domain.MustDate("2026-10-31"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Residents
+	}
+	before := count()
+	for _, bad := range []struct{ linked, want string }{
+		{"1.001193", "Thủ tục 1.001193 đã là thủ tục chính của hồ sơ"},
+		{"9.999999", "9.999999"},
+	} {
+		st, body, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"1.001193"}, "applicant_name": {"Vàng Thị Mẹ"}, "subject_name": {"Vàng A Con"},
+			"received_on": {"31/10/2026"}, "linked": {"1.004222", bad.linked}})
+		if st != 422 || !regexp.MustCompile(`id="linked-error">[^<]*`+regexp.QuoteMeta(bad.want)).MatchString(body) || !strings.Contains(body, `value="1.004222" checked`) {
+			t.Fatalf("linked %s: %d", bad.linked, st)
+		}
+	}
+	// A bad phone is shown beside the phone box.
+	if st, body, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"1.001193"}, "applicant_name": {"Vàng Thị Mẹ"}, "applicant_phone": {"12"}, "received_on": {"31/10/2026"}}); st != 422 ||
+		!regexp.MustCompile(`(?s)id="applicant_phone".{0,400}role="alert"`).MatchString(body) {
+		t.Fatalf("bad phone: %d", st)
+	}
+	if n := count(); n != before {
+		t.Fatalf("refused dossiers were stored: %d → %d", before, n)
+	}
+	st, _, h := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"1.001193"}, "applicant_name": {"Vàng Thị Mẹ"}, "subject_name": {"Vàng A Con"},
+		"received_on": {"31/10/2026"}, "linked": {"1.004222", "1.004222", ""}})
+	if st != 303 {
+		t.Fatalf("receive with linked: %d", st)
+	}
+	_, body, _ := b.get(h.Get("Location"))
+	if !strings.Contains(body, `id="linked-procedures">Đăng ký thường trú (1.004222)</dd>`) || !strings.Contains(body, "Giấy tờ chứng minh chỗ ở hợp pháp") {
+		t.Fatalf("the dossier with its linked procedure:\n%s", body)
+	}
+	if n := count(); n != before+1 {
+		t.Fatalf("a linked filing counts once: %d → %d", before, n)
+	}
+}
+
+func mustVillage(t *testing.T, env loginEnv) int64 {
+	t.Helper()
+	u, err := env.store.UnitAt(context.Background(), "T000001", domain.MustDate("2026-10-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}

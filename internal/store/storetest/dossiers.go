@@ -126,6 +126,22 @@ func testDossierFlow(t *testing.T, open Opener) {
 			t.Fatal("an October dossier in September's log")
 		}
 	}
+	// Linked procedures (liên thông): stored with the dossier, read back;
+	// the main one again is refused and stores nothing.
+	thuongTru, _ := s.Procedure(Ctx(), "1.004222")
+	ld, err := s.ReceiveDossier(Ctx(), admin, store.NewDossier{VillageID: dc.ID, ProcedureCode: "1.001193", ApplicantName: "Hoàng Thị Mẹ", ReceivedOn: d0, Linked: []string{"1.004222", " 1.004222 "}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Dossier(Ctx(), admin.Scope(domain.PermDossierEdit), ld.ID); err != nil || len(got.Linked) != 1 || got.Linked[0] != thuongTru.ID {
+		t.Fatalf("linked read back: %v %v", got.Linked, err)
+	}
+	if _, err := s.ReceiveDossier(Ctx(), admin, store.NewDossier{VillageID: dc.ID, ProcedureCode: "1.001193", ApplicantName: "Hoàng Thị Mẹ", ReceivedOn: d0, Linked: []string{"1.001193"}}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("main procedure linked to itself: %v", err)
+	}
+	if c2, _ := s.CountDossiers(Ctx(), dc.ID, oct2024, false); c2.Residents != c.Residents+1 {
+		t.Fatalf("a linked filing counts once: %d → %d", c.Residents, c2.Residents)
+	}
 	// Scope: the Đông Căm member cannot touch Bầu 1's dossier.
 	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
 	if _, err := s.DossierLog(Ctx(), mustActor(t, s, m).Scope(domain.PermDossierEdit), xg.ID, d0, d0); domain.ErrorCode(err) != domain.ENOTFOUND {
