@@ -119,6 +119,12 @@ type dossierForm struct {
 	Form    map[string]string
 	Linked  map[string]bool // codes ticked as filed together
 	Errors  map[string]string
+	// Picking the applicant from the registry: who may see residents
+	// searches by name (accents optional) and picks one.
+	CanSearch bool
+	Query     string
+	Found     []domain.Resident
+	Applicant *domain.Resident
 }
 
 func (f dossierForm) formValue(n string) string { return f.Form[n] }
@@ -142,7 +148,25 @@ func (s *Server) dossierFormPage(w http.ResponseWriter, r *http.Request, p *Page
 	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {
 		f.Members, _ = s.Store.Members(r.Context(), teams[0].ID, p.Today)
 	}
+	f.CanSearch = !actorOf(r).Scope(domain.PermResidentView).Empty()
 	return f, true
+}
+
+// pickApplicant fills the form with a resident of this village chosen
+// from the registry; anyone else (or out of scope) is not found.
+func (s *Server) pickApplicant(r *http.Request, f *dossierForm, raw string) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 || !f.CanSearch {
+		return
+	}
+	res, err := s.Store.Resident(r.Context(), actorOf(r).Scope(domain.PermResidentView), id)
+	if err != nil || res.VillageID != f.Village.ID {
+		f.Errors["applicant_name"] = f.T("resident.not_found")
+		return
+	}
+	f.Applicant = &res
+	f.Form["applicant_id"] = raw
+	f.Form["applicant_name"] = res.FullName
 }
 
 // dossierNewForm is the phone-friendly reception form.
@@ -152,6 +176,16 @@ func (s *Server) dossierNewForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	q := r.URL.Query()
+	if f.Query = strings.TrimSpace(q.Get("q")); f.Query != "" && f.CanSearch {
+		var err error
+		f.Found, _, err = s.Store.Residents(r.Context(), actorOf(r).Scope(domain.PermResidentView), store.ResidentQuery{VillageID: f.Village.ID, Q: f.Query, At: p.Today, Limit: 10})
+		if err != nil {
+			s.fail(w, p, err)
+			return
+		}
+	}
+	s.pickApplicant(r, f, q.Get("applicant"))
 	s.render(w, http.StatusOK, "dossier_new", f)
 }
 
@@ -170,13 +204,18 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
 		fieldErr(s, p.Lang, f.Errors, err, "received_on")
 	}
 	mid, _ := strconv.ParseInt(f.Form["member"], 10, 64)
+	s.pickApplicant(r, f, r.PostFormValue("applicant_id"))
+	var applicantID int64
+	if f.Applicant != nil {
+		applicantID = f.Applicant.ID
+	}
 	linked := r.PostForm["linked"]
 	f.Linked = map[string]bool{}
 	for _, c := range linked {
 		f.Linked[c] = true
 	}
 	if len(f.Errors) == 0 {
-		d, err := s.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: f.Village.ID, ProcedureCode: f.Form["procedure"],
+		d, err := s.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: f.Village.ID, ProcedureCode: f.Form["procedure"], ApplicantID: applicantID,
 			ApplicantName: f.Form["applicant_name"], ApplicantPhone: f.Form["applicant_phone"], SubjectName: f.Form["subject_name"],
 			Practice: f.Form["practice"] != "", MemberID: mid, ReceivedOn: on, Note: f.Form["note"], Linked: linked})
 		if err == nil {

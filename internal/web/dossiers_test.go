@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"thonso/internal/domain"
 	"thonso/internal/store"
+	"thonso/internal/textvi"
 )
 
 func TestDossierWorkflowWeb(t *testing.T) {
@@ -214,4 +216,54 @@ func mustVillage(t *testing.T, env loginEnv) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// TestApplicantFromRegistry: the member finds the applicant by name
+// without accents, picks them, and the dossier is theirs; a resident of
+// another village is refused beside the name and nothing is stored.
+func TestApplicantFromRegistry(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	b := loggedInAs(t, env, "thanhvien.dongcam")
+	ctx, all := context.Background(), domain.Scope{All: true}
+	dc := mustVillage(t, env)
+	rs, _, err := env.store.Residents(ctx, all, store.ResidentQuery{VillageID: dc, At: domain.MustDate("2026-10-31"), Limit: 1})
+	if err != nil || len(rs) == 0 {
+		t.Fatal(rs, err)
+	}
+	someone := rs[0]
+	_, body, _ := b.get("/villages/T000001/dossiers/new?q=" + url.QueryEscape(textvi.Fold(someone.FullName)))
+	pick := fmt.Sprintf(`href="/villages/T000001/dossiers/new?applicant=%d">%s</a>`, someone.ID, someone.FullName)
+	if !strings.Contains(body, pick) {
+		t.Fatalf("search %q does not offer %s:\n%s", textvi.Fold(someone.FullName), someone.FullName, body)
+	}
+	_, body, _ = b.get(fmt.Sprintf("/villages/T000001/dossiers/new?applicant=%d", someone.ID))
+	if !strings.Contains(body, `id="applicant-picked"`) || !strings.Contains(body, fmt.Sprintf(`name="applicant_id" value="%d"`, someone.ID)) {
+		t.Fatal("the picked applicant is not on the form")
+	}
+	// Someone of another village: refused, nothing stored.
+	others, _, _ := env.store.Residents(ctx, all, store.ResidentQuery{At: domain.MustDate("2026-10-31"), Limit: 500})
+	var stranger domain.Resident
+	for _, o := range others {
+		if o.VillageID != dc {
+			stranger = o
+			break
+		}
+	}
+	before, _ := env.store.CountDossiers(ctx, dc, domain.MustDate("2026-10-31"), false)
+	st, body, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_id": {strconv.FormatInt(stranger.ID, 10)}, "applicant_name": {"x"}, "received_on": {"31/10/2026"}})
+	if stranger.ID == 0 || st != 422 || !regexp.MustCompile(`(?s)id="applicant_name".{0,400}role="alert"`).MatchString(body) {
+		t.Fatalf("a resident of another village: %d %d", stranger.ID, st)
+	}
+	if after, _ := env.store.CountDossiers(ctx, dc, domain.MustDate("2026-10-31"), false); after != before {
+		t.Fatal("the refused dossier was stored")
+	}
+	st, _, h := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_id": {strconv.FormatInt(someone.ID, 10)}, "received_on": {"31/10/2026"}})
+	if st != 303 {
+		t.Fatalf("receive for a registry resident: %d", st)
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(h.Get("Location"), "/dossiers/"), 10, 64)
+	d, err := env.store.Dossier(ctx, all, id)
+	if err != nil || d.ApplicantID != someone.ID || d.ApplicantName != someone.FullName {
+		t.Fatalf("dossier applicant: %d %q (%v)", d.ApplicantID, d.ApplicantName, err)
+	}
 }
