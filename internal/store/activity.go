@@ -20,6 +20,9 @@ type SessionLog struct {
 	ResidentsHelped int
 	Notes           string
 	MemberIDs       []int64
+	// Dossiers received that day in the team's village(s), residents'
+	// and practice apart: the dossiers opened in this session (read only).
+	Dossiers, Practice int
 }
 
 // LogSession records a held session; the members must be on the team on
@@ -98,6 +101,11 @@ func (s *Store) SessionLogs(ctx context.Context, teamID int64, limit int) ([]Ses
 			out[i].MemberIDs = append(out[i].MemberIDs, id)
 		}
 		ar.Close()
+		if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(sum(CASE WHEN NOT d.practice THEN 1 ELSE 0 END), 0), COALESCE(sum(CASE WHEN d.practice THEN 1 ELSE 0 END), 0)
+			FROM dossiers d JOIN team_units tu ON tu.unit_id = d.village_id AND tu.team_id = $1 AND `+live("tu", 2)+`
+			WHERE d.received_on = $2 AND d.state <> 'voided'`, out[i].TeamID, out[i].On).Scan(&out[i].Dossiers, &out[i].Practice); err != nil {
+			return nil, internal("session logs", err)
+		}
 	}
 	return out, nil
 }

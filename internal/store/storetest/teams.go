@@ -197,6 +197,31 @@ func testActivities(t *testing.T, open Opener) {
 	if len(logs) != 1 || logs[0].ID != l.ID || len(logs[0].MemberIDs) != 2 || logs[0].ResidentsHelped != 7 {
 		t.Fatalf("logs %+v", logs)
 	}
+	// The session's dossiers: those received that day in the team's village,
+	// practice apart; one more received that day shows up.
+	wantDossiers := func() (res, practice int) {
+		day, _ := s.DossierLog(Ctx(), admin.Scope(domain.PermDossierEdit), dc.ID, demo.ReportDate, demo.ReportDate)
+		for _, d := range day {
+			switch {
+			case d.ReceivedOn != demo.ReportDate || d.State == domain.StateVoided:
+			case d.Practice:
+				practice++
+			default:
+				res++
+			}
+		}
+		return res, practice
+	}
+	if r, p := wantDossiers(); logs[0].Dossiers != r || logs[0].Practice != p {
+		t.Fatalf("session dossiers %d/%d, want %d/%d", logs[0].Dossiers, logs[0].Practice, r, p)
+	}
+	if _, err := s.ReceiveDossier(Ctx(), admin, store.NewDossier{VillageID: dc.ID, ProcedureCode: "2.000815", ApplicantName: "Lò Thị Buổi", ReceivedOn: demo.ReportDate, Practice: true}); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := s.SessionLogs(Ctx(), team.ID, 5)
+	if again[0].Practice != logs[0].Practice+1 || again[0].Dossiers != logs[0].Dossiers {
+		t.Fatalf("after a practice dossier: %+v (before %+v)", again[0], logs[0])
+	}
 	if _, err := s.AddTraining(Ctx(), admin, store.Training{TeamID: team.ID, On: domain.MustDate("2024-05-10"), Topic: "Cài đặt và kích hoạt VNeID", HandsOn: true, ResidentsTrained: 25}); err != nil {
 		t.Fatal(err)
 	}
