@@ -61,6 +61,7 @@ func (s *Server) dossierLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lp := dossierLogPage{Page: p, Village: v, Form: map[string]string{}, Errors: map[string]string{}}
+	s.useStepLabels(r, p, v)
 	status := http.StatusOK
 	typed := r.URL.Query().Get("month")
 	from, to, ok := parseMonth(typed)

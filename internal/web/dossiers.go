@@ -48,6 +48,7 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}, Notify: map[int64]string{}}
+	s.useStepLabels(r, p, v)
 	where := p.T("ui.notify_place_default")
 	when := ""
 	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {
@@ -305,6 +306,7 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 		dp.Expected = domain.AddWorkingDays(d.ReceivedOn, dp.Proc.ProcessingDays, off)
 	}
 	dp.Allowed = domain.Allowed(d.State, dp.Proc.FullyOnline)
+	s.useStepLabels(r, p, dp.Village)
 	p.Title = dp.Proc.Name
 	p.Breadcrumb = []Crumb{{Name: dp.Village.Name, URL: "/villages/" + dp.Village.Code + "/dossiers"}, {Name: p.T("ui.dossier") + " " + d.LookupCode}}
 	return dp, true

@@ -267,3 +267,40 @@ func TestApplicantFromRegistry(t *testing.T) {
 		t.Fatalf("dossier applicant: %d %q (%v)", d.ApplicantID, d.ApplicantName, err)
 	}
 }
+
+// TestStepLabels: the province words step 1 its own way and every village
+// under it sees that word (in Vietnamese); bad input changes nothing.
+func TestStepLabels(t *testing.T) {
+	env := newLoginEnv(t) // today: 31/10/2026
+	admin := loggedInAs(t, env, "quantri")
+	if _, body, _ := admin.get("/units/15"); !strings.Contains(body, `href="/units/15/step-labels"`) {
+		t.Fatal("no link from the province page")
+	}
+	long := strings.Repeat("Tiếp nhận ", 7)
+	if st, body, _ := admin.post("/units/15/step-labels", url.Values{"received": {"Nhận hồ sơ"}, "processing": {long}}); st != 422 ||
+		!regexp.MustCompile(`(?s)id="processing".{0,400}Tên bước dài quá 60 ký tự`).MatchString(body) || !strings.Contains(body, `value="Nhận hồ sơ"`) {
+		t.Fatalf("too long: %d", st)
+	}
+	if st, _, _ := admin.post("/units/02923/step-labels", url.Values{"received": {"Nhận"}}); st != 404 {
+		t.Fatalf("a commune: %d", st)
+	}
+	member := loggedInAs(t, env, "thanhvien.dongcam")
+	_, _, h := member.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_name": {"Lò Văn Nhãn"}, "received_on": {"31/10/2026"}})
+	path := h.Get("Location")
+	if _, body, _ := member.get(path); !strings.Contains(body, `id="dossier-state">1. Tiếp nhận`) {
+		t.Fatal("standard label before")
+	}
+	if st, _, _ := admin.post("/units/15/step-labels", url.Values{"received": {"1. Nhận hồ sơ tại nhà văn hoá"}}); st != 303 {
+		t.Fatalf("save: %d", st)
+	}
+	if _, body, _ := member.get(path); !strings.Contains(body, `id="dossier-state">1. Nhận hồ sơ tại nhà văn hoá`) {
+		t.Fatal("the province's label is not used")
+	}
+	if _, body, _ := member.get("/villages/T000001/dossiers"); !strings.Contains(body, "1. Nhận hồ sơ tại nhà văn hoá") {
+		t.Fatal("the queue does not use the province's label")
+	}
+	member.get("/lang/en?next=/")
+	if _, body, _ := member.get(path); !strings.Contains(body, `id="dossier-state">1. Received`) {
+		t.Fatalf("English keeps the standard label:\n%.300s", body[strings.Index(body, `id="dossier-state"`):])
+	}
+}

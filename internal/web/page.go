@@ -34,6 +34,7 @@ type Page struct {
 	PathOnly   string // current path, where the date form sends
 	Actor      *domain.Actor
 	CSRF       string
+	stepLabels map[domain.DossierState]string // the province's own words for the steps
 	s          *Server
 	ctx        context.Context
 }
@@ -41,6 +42,15 @@ type Page struct {
 // Crumb is one step of the breadcrumb.
 type Crumb struct {
 	Name, URL string
+}
+
+// StepLabel names a dossier state: the province's own label for one of
+// the five steps when it has one (in Vietnamese), else the standard one.
+func (p *Page) StepLabel(st domain.DossierState) string {
+	if l := p.stepLabels[st]; l != "" && p.Lang == "vi" {
+		return l
+	}
+	return p.T("state." + string(st))
 }
 
 // T translates a key; kv are placeholder name/value pairs.

@@ -142,8 +142,33 @@ func testDossierFlow(t *testing.T, open Opener) {
 	if c2, _ := s.CountDossiers(Ctx(), dc.ID, oct2024, false); c2.Residents != c.Residents+1 {
 		t.Fatalf("a linked filing counts once: %d → %d", c.Residents, c2.Residents)
 	}
+	// A province's step labels: read back, emptied back to standard; only
+	// a province, only by who manages its criteria.
+	prov, ok, err := s.ProvinceOf(Ctx(), dc)
+	if err != nil || !ok {
+		t.Fatalf("province of Đông Căm: %v %v", ok, err)
+	}
+	pu := MustUnit(t, s, prov.Code, today)
+	if err := s.SetStepLabels(Ctx(), admin, pu, map[domain.DossierState]string{domain.StateReceived: " Nhận  hồ sơ "}); err != nil {
+		t.Fatal(err)
+	}
+	if ls, _ := s.StepLabels(Ctx(), pu.ID); ls[domain.StateReceived] != "Nhận hồ sơ" || len(ls) != 1 {
+		t.Fatalf("labels read back: %v", ls)
+	}
+	if err := s.SetStepLabels(Ctx(), admin, dc, map[domain.DossierState]string{domain.StateReceived: "x"}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("labels on a village: %v", err)
+	}
+	if err := s.SetStepLabels(Ctx(), admin, pu, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ls, _ := s.StepLabels(Ctx(), pu.ID); len(ls) != 0 {
+		t.Fatalf("labels after emptying: %v", ls)
+	}
 	// Scope: the Đông Căm member cannot touch Bầu 1's dossier.
 	m, _, _ := s.Credentials(Ctx(), "thanhvien.dongcam")
+	if err := s.SetStepLabels(Ctx(), mustActor(t, s, m), pu, nil); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("a member setting the province's labels: %v", err)
+	}
 	if _, err := s.DossierLog(Ctx(), mustActor(t, s, m).Scope(domain.PermDossierEdit), xg.ID, d0, d0); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("another village's log: %v", err)
 	}
