@@ -447,3 +447,40 @@ func (s *Store) DossierLog(ctx context.Context, scope domain.Scope, villageID in
 	}
 	return out, rs.Err()
 }
+
+// DossierTally counts residents' dossiers received by at (practice and
+// voided apart) by the step each was at on that date, and by village.
+type DossierTally struct {
+	ByState   map[domain.DossierState]int
+	ByVillage map[int64]int
+}
+
+// DossierTallies is the tally under a unit as it was on at, or under
+// today's unit (current: re-attributed after a reorganisation).
+func (s *Store) DossierTallies(ctx context.Context, unitID int64, at domain.Date, current bool) (DossierTally, error) {
+	t := DossierTally{ByState: map[domain.DossierState]int{}, ByVillage: map[int64]int{}}
+	treeAt := at
+	if current {
+		treeAt = domain.DateOf(s.now())
+	}
+	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
+		WHERE `+live("p", 3)+`) SELECT x.village_id, x.state, count(*) FROM (
+			SELECT d.village_id, (SELECT st.to_state FROM dossier_steps st WHERE st.dossier_id = d.id AND st.on_date <= $2 ORDER BY st.on_date DESC, st.id DESC LIMIT 1) AS state
+			FROM dossiers d WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice) x
+		GROUP BY x.village_id, x.state`, unitID, at, treeAt)
+	if err != nil {
+		return t, internal("dossier tallies", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var v int64
+		var st sql.NullString
+		var n int
+		if err := rs.Scan(&v, &st, &n); err != nil {
+			return t, internal("dossier tallies", err)
+		}
+		t.ByState[domain.DossierState(st.String)] += n
+		t.ByVillage[v] += n
+	}
+	return t, rs.Err()
+}

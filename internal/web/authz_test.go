@@ -370,6 +370,7 @@ var matrix = []matrixRow{
 		return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) + "/steps"
 	}, nil, village(303)},
 	{"GET", "/procedures", fixed("/procedures"), nil, all(200)},
+	{"GET", "/units/{code}/dossiers", fixed("/units/T000001/dossiers?at=31/10/2024"), nil, map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 200, "member": 200, "viewer": 200}},
 	{"GET", "/units/{code}/step-labels", fixed("/units/15/step-labels"), nil, map[string]int{"anon": 303, "admin": 200, "*": 403}},
 	{"POST", "/units/{code}/step-labels", fixed("/units/15/step-labels"), url.Values{"received": {"1. Tiếp nhận tại nhà văn hoá"}}, map[string]int{"anon": 303, "admin": 303, "*": 403}},
 	{"GET", "/procedures/{code}/edit", fixed("/procedures/2.000815/edit"), nil, map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 200, "*": 403}},

@@ -304,3 +304,39 @@ func TestStepLabels(t *testing.T) {
 		t.Fatalf("English keeps the standard label:\n%.300s", body[strings.Index(body, `id="dossier-state"`):])
 	}
 }
+
+// TestDossierCounts: the district as of 31/10/2024 shows the report's
+// 1.189 residents' dossiers, and every table adds up to them; Đông Căm
+// has its 180.
+func TestDossierCounts(t *testing.T) {
+	env := newLoginEnv(t)
+	b := loggedInAs(t, env, "quantri")
+	st, body, _ := b.get("/units/086/dossiers?at=31/10/2024")
+	if st != 200 || !strings.Contains(body, "1.189 hồ sơ của người dân tiếp nhận đến ngày 31/10/2024") {
+		t.Fatalf("district total: %d\n%.2000s", st, body)
+	}
+	num := regexp.MustCompile(`<td class="num">([\d.]+)</td>`)
+	for _, key := range []string{"ui.by_village", "ui.by_step", "ui.by_sector", "ui.by_field", "ui.by_procedure", "ui.by_portal", "ui.by_month"} {
+		i := strings.Index(body, `id="`+key+`"`)
+		if i < 0 {
+			t.Fatalf("no table %s", key)
+		}
+		sec := body[i:]
+		sec = sec[:strings.Index(sec, "</section>")]
+		total := 0
+		for _, m := range num.FindAllStringSubmatch(sec, -1) {
+			n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+			total += n
+		}
+		if total != 1189 {
+			t.Errorf("%s adds up to %d, not 1189", key, total)
+		}
+	}
+	if !regexp.MustCompile(`Thôn Đông Căm <span class="code">T000001</span></td><td class="num">180</td>`).MatchString(body) {
+		t.Error("Đông Căm's 180 not in the village table")
+	}
+	// A bad date says so.
+	if st, body, _ := b.get("/units/086/dossiers?at=31/13/2024"); st != 400 || !strings.Contains(body, "31/13/2024") {
+		t.Fatalf("bad date: %d", st)
+	}
+}

@@ -83,6 +83,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/teams/{id}/announcements", domain.PermTeamManage, s.announcementAdd),
 		perm("POST", "/days-off", domain.PermUnitManage, s.dayOffSave),
 		perm("GET", "/procedures/{code}/edit", domain.PermUnitManage, s.procedureEditForm),
+		perm("GET", "/units/{code}/dossiers", domain.PermReportView, s.dossierCounts),
 		perm("GET", "/units/{code}/step-labels", domain.PermCriteriaManage, s.stepLabelsForm),
 		perm("POST", "/units/{code}/step-labels", domain.PermCriteriaManage, s.stepLabelsSave),
 		perm("POST", "/procedures/{code}", domain.PermUnitManage, s.procedureUpdate),
