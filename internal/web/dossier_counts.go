@@ -17,8 +17,9 @@ type countRow struct {
 }
 
 type countTable struct {
-	Key  string // i18n key of the heading
-	Rows []countRow
+	Key      string // i18n key of the heading
+	Rows     []countRow
+	ShowCode bool // the code means something to a reader (a village, a procedure)
 }
 
 type dossierCountsPage struct {
@@ -111,13 +112,13 @@ func (s *Server) dossierCounts(w http.ResponseWriter, r *http.Request) {
 		return rows
 	}
 	cp.Tables = []countTable{
-		{"ui.by_village", villages},
-		{"ui.by_step", steps},
-		{"ui.by_sector", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Sector, p.T("sector." + g.Sector) }))},
-		{"ui.by_field", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Field, p.T("field." + g.Field) }))},
-		{"ui.by_procedure", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Procedure, procName[g.Procedure] }))},
-		{"ui.by_portal", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Portal, p.T("portal." + g.Portal) }))},
-		{"ui.by_month", sum(func(g store.DossierGroup) (string, string) { return g.Month, g.Month[5:7] + "/" + g.Month[:4] })},
+		{"ui.by_village", villages, true},
+		{"ui.by_step", steps, false},
+		{"ui.by_sector", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Sector, p.T("sector." + g.Sector) })), false},
+		{"ui.by_field", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Field, p.T("field." + g.Field) })), false},
+		{"ui.by_procedure", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Procedure, procName[g.Procedure] })), true},
+		{"ui.by_portal", bySize(sum(func(g store.DossierGroup) (string, string) { return g.Portal, p.T("portal." + g.Portal) })), false},
+		{"ui.by_month", sum(func(g store.DossierGroup) (string, string) { return g.Month, g.Month[5:7] + "/" + g.Month[:4] }), false},
 	}
 	p.Title = p.T("ui.dossier_counts_of", "unit", u.Name)
 	p.Breadcrumb = []Crumb{{Name: u.Name, URL: "/units/" + u.Code}, {Name: p.T("ui.dossier_counts")}}

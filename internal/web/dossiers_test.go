@@ -232,7 +232,7 @@ func TestApplicantFromRegistry(t *testing.T) {
 	}
 	someone := rs[0]
 	_, body, _ := b.get("/villages/T000001/dossiers/new?q=" + url.QueryEscape(textvi.Fold(someone.FullName)))
-	pick := fmt.Sprintf(`href="/villages/T000001/dossiers/new?applicant=%d">%s</a>`, someone.ID, someone.FullName)
+	pick := fmt.Sprintf(`href="/villages/T000001/dossiers/new?applicant=%d">%s</a> <span class="meta">sinh năm %d</span>`, someone.ID, someone.FullName, someone.BirthDate.Year())
 	if !strings.Contains(body, pick) {
 		t.Fatalf("search %q does not offer %s:\n%s", textvi.Fold(someone.FullName), someone.FullName, body)
 	}
