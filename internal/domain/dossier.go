@@ -2,6 +2,7 @@ package domain
 
 import (
 	"crypto/rand"
+	"regexp"
 	"sort"
 	"time"
 )
@@ -213,3 +214,12 @@ func isOff(d Date, days map[Date]DayOff) bool {
 	x, ok := days[d]
 	return ok && x.Kind == "off"
 }
+
+// portalCodeShape is the usual shape of a portal's dossier code:
+// AGENCY-YYMMDD-NNNN, the agency being dotted letters and digits
+// (H55.242-250310-0007, G22.99-241001-0002).
+var portalCodeShape = regexp.MustCompile(`^[A-Z][A-Z0-9]*(\.[A-Z0-9]+)*-[0-9]{6}-[0-9]{3,6}$`)
+
+// PortalCodeUsual reports whether a portal code has the usual shape. An
+// unusual one is kept (portals differ) but the team is asked to check it.
+func PortalCodeUsual(code string) bool { return portalCodeShape.MatchString(code) }

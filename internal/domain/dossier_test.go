@@ -76,3 +76,14 @@ func TestOverdue(t *testing.T) {
 		t.Fatal("a returned dossier is never overdue")
 	}
 }
+
+func TestPortalCodeUsual(t *testing.T) {
+	for code, want := range map[string]bool{
+		"H55.242-250310-0007": true, "G22.99-241001-0002": true, "G01.DVC-261030-7777": true,
+		"H15.24-E2E-0001": false, "250310-0007": false, "h55.242-250310-0007": false, "H55.242 250310 0007": false, "": false,
+	} {
+		if got := PortalCodeUsual(code); got != want {
+			t.Errorf("%q: %v, want %v", code, got, want)
+		}
+	}
+}

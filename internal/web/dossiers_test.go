@@ -68,6 +68,9 @@ func TestDossierWorkflowWeb(t *testing.T) {
 		t.Fatal("a returned dossier is still in the work queue")
 	}
 	_, body, _ = b.get(path)
+	if strings.Contains(body, "portal-code-warning") {
+		t.Fatal("a usual portal code is questioned")
+	}
 	if !strings.Contains(body, "5. Đã trả kết quả") || strings.Count(body, "2. Đã nộp trực tuyến") < 2 {
 		t.Fatalf("steps:\n%.800s", body)
 	}

@@ -250,13 +250,14 @@ func (s *Server) became(ctx context.Context, code string, at domain.Date) []doma
 
 // funcs are the few helpers templates need beyond Page's methods.
 var funcs = template.FuncMap{
-	"list":      func(xs ...string) []string { return xs },
-	"list2":     func(a, b any) []any { return []any{a, b} },
-	"positions": func() []string { return domain.Positions },
-	"channels":  func() []string { return store.Channels },
-	"add":       func(a, b int) int { return a + b },
-	"minutes":   func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
-	"deref":     func(t *time.Time) time.Time { return *t },
+	"list":            func(xs ...string) []string { return xs },
+	"list2":           func(a, b any) []any { return []any{a, b} },
+	"positions":       func() []string { return domain.Positions },
+	"channels":        func() []string { return store.Channels },
+	"add":             func(a, b int) int { return a + b },
+	"portalCodeUsual": domain.PortalCodeUsual,
+	"minutes":         func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
+	"deref":           func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {
 		return formField{Name: name, Label: f.T(label), Type: typ, Value: f.formValue(name), Error: f.formError(name)}
 	},
