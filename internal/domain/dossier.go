@@ -187,6 +187,8 @@ type Dossier struct {
 	LastStepOn     Date
 	Version        int
 	Linked         []int64 // procedures filed together (liên thông), read with one dossier
+	// DocumentsReceived are the checklist papers ticked as received.
+	DocumentsReceived []string
 }
 
 // Overdue says whether a dossier is late on today: a result collected and

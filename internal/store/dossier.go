@@ -12,13 +12,15 @@ import (
 
 const dossierCols = `d.id, d.village_id, d.procedure_id, COALESCE(d.applicant_id, 0), d.applicant_name, COALESCE(d.applicant_phone, ''), d.subject_name,
 	d.practice, COALESCE(d.member_id, 0), d.portal, COALESCE(d.portal_code, ''), d.lookup_code, d.state, d.received_on, d.submitted_on,
-	d.collected_on, d.returned_on, d.ended_on, d.last_step_on, d.version`
+	d.collected_on, d.returned_on, d.ended_on, d.last_step_on, d.version, d.documents_received`
 
 func scanDossier(sc interface{ Scan(...any) error }) (domain.Dossier, error) {
 	var d domain.Dossier
+	var docs string
 	err := sc.Scan(&d.ID, &d.VillageID, &d.ProcedureID, &d.ApplicantID, &d.ApplicantName, &d.ApplicantPhone, &d.SubjectName, &d.Practice,
 		&d.MemberID, &d.Portal, &d.PortalCode, &d.LookupCode, &d.State, &d.ReceivedOn, &d.SubmittedOn, &d.CollectedOn, &d.ReturnedOn,
-		&d.EndedOn, &d.LastStepOn, &d.Version)
+		&d.EndedOn, &d.LastStepOn, &d.Version, &docs)
+	d.DocumentsReceived = domain.SplitDocuments(docs)
 	return d, err
 }
 
@@ -483,4 +485,52 @@ func (s *Store) DossierTallies(ctx context.Context, unitID int64, at domain.Date
 		t.ByVillage[v] += n
 	}
 	return t, rs.Err()
+}
+
+// TickDocuments records which papers of the checklist the team has
+// received (step 1's checklist), for a dossier read at version. A paper
+// not on the checklist of its procedures is refused; a stale version is
+// ECONFLICT.
+func (s *Store) TickDocuments(ctx context.Context, a *domain.Actor, id int64, version int, docs []string) (domain.Dossier, error) {
+	d, err := s.Dossier(ctx, a.Scope(domain.PermDossierEdit), id)
+	if err != nil {
+		return d, err
+	}
+	allowed := map[string]bool{}
+	for _, pid := range append([]int64{d.ProcedureID}, d.Linked...) {
+		p, err := s.ProcedureByID(ctx, pid)
+		if err != nil {
+			return d, err
+		}
+		for _, doc := range p.Documents {
+			allowed[doc] = true
+		}
+	}
+	var ticked []string
+	seen := map[string]bool{}
+	for _, doc := range docs {
+		if !allowed[doc] {
+			return d, domain.Errorf(domain.EINVALID, "dossier.document_unknown", "document", doc).WithField("documents")
+		}
+		if !seen[doc] {
+			seen[doc] = true
+			ticked = append(ticked, doc)
+		}
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE dossiers SET documents_received = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+			strings.Join(ticked, "\n"), s.now(), d.ID, version)
+		if err != nil {
+			return internal("tick documents", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Errorf(domain.ECONFLICT, "record.stale")
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "update", Entity: "dossier", EntityID: strconv.FormatInt(d.ID, 10), UnitID: d.VillageID,
+			Changes: []Change{Plain("documents_received", strings.Join(d.DocumentsReceived, "; "), strings.Join(ticked, "; "))}})
+	})
+	if err != nil {
+		return d, err
+	}
+	return s.Dossier(ctx, a.Scope(domain.PermDossierEdit), id)
 }

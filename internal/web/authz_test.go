@@ -225,6 +225,9 @@ type matrixRow struct {
 // formsOf gives the rows whose form depends on the fixture their form.
 var formsOf = map[string]func(fixture) url.Values{
 	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+	"POST /dossiers/{id}/documents": func(f fixture) url.Values {
+		return url.Values{"version": {strconv.Itoa(f.dossier.Version)}}
+	},
 	"POST /dossiers/{id}/steps": func(f fixture) url.Values {
 		return url.Values{"action": {"void"}, "on": {"31/10/2026"}, "note": {"Nhập nhầm"}, "version": {strconv.Itoa(f.dossier.Version)}}
 	},
@@ -366,6 +369,9 @@ var matrix = []matrixRow{
 	{"POST", "/villages/{code}/dossiers", fixed("/villages/T000001/dossiers"),
 		url.Values{"procedure": {"2.000815"}, "applicant_name": {"Hà Thị Mới"}, "received_on": {"01/10/2026"}}, village(303)},
 	{"GET", "/dossiers/{id}", func(f fixture, _ matrixServer) string { return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) }, nil, village(200)},
+	{"POST", "/dossiers/{id}/documents", func(f fixture, _ matrixServer) string {
+		return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) + "/documents"
+	}, nil, village(303)},
 	{"POST", "/dossiers/{id}/steps", func(f fixture, _ matrixServer) string {
 		return "/dossiers/" + strconv.FormatInt(f.dossier.ID, 10) + "/steps"
 	}, nil, village(303)},

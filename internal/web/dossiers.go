@@ -357,3 +357,34 @@ func (s *Server) dossierStep(w http.ResponseWriter, r *http.Request) {
 
 func (f dossierPage) formValue(n string) string { return f.Form[n] }
 func (f dossierPage) formError(n string) string { return f.Errors[n] }
+
+// dossierDocuments records the checklist papers ticked as received.
+func (s *Server) dossierDocuments(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.dossier")
+	dp, ok := s.loadDossier(w, r, p)
+	if !ok {
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	_, err := s.Store.TickDocuments(r.Context(), actorOf(r), dp.D.ID, version, r.PostForm["doc"])
+	if err == nil {
+		http.Redirect(w, r, "/dossiers/"+strconv.FormatInt(dp.D.ID, 10), http.StatusSeeOther)
+		return
+	}
+	if c := domain.ErrorCode(err); c == domain.EINTERNAL || c == domain.ENOTFOUND {
+		s.fail(w, p, err)
+		return
+	}
+	dp.Errors["documents"] = s.Cat.Err(p.Lang, err)
+	s.render(w, http.StatusUnprocessableEntity, "dossier", dp)
+}
+
+// Ticked reports whether a checklist paper was received.
+func (f dossierPage) Ticked(doc string) bool {
+	for _, d := range f.D.DocumentsReceived {
+		if d == doc {
+			return true
+		}
+	}
+	return false
+}

@@ -343,3 +343,30 @@ func TestDossierCounts(t *testing.T) {
 		t.Fatalf("bad date: %d", st)
 	}
 }
+
+// TestTickDocuments: the member ticks the papers received; a paper not on
+// the checklist or a stale version changes nothing.
+func TestTickDocuments(t *testing.T) {
+	env := newLoginEnv(t)
+	b := loggedInAs(t, env, "thanhvien.dongcam")
+	_, _, h := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_name": {"Lò Văn Giấy"}, "received_on": {"31/10/2026"}})
+	path := h.Get("Location")
+	ver := func() string {
+		_, body, _ := b.get(path)
+		return regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
+	}
+	v1 := ver()
+	if st, body, _ := b.post(path+"/documents", url.Values{"version": {v1}, "doc": {"Bản chính giấy tờ, văn bản", "Sổ đỏ"}}); st != 422 || !strings.Contains(body, "«Sổ đỏ» không có trong danh sách giấy tờ") {
+		t.Fatalf("unknown paper: %d", st)
+	}
+	if st, _, _ := b.post(path+"/documents", url.Values{"version": {v1}, "doc": {"Bản chính giấy tờ, văn bản"}}); st != 303 {
+		t.Fatalf("tick: %d", st)
+	}
+	if st, body, _ := b.post(path+"/documents", url.Values{"version": {v1}, "doc": {}}); st != 422 || !strings.Contains(body, `id="documents-error"`) {
+		t.Fatalf("stale version: %d", st)
+	}
+	_, body, _ := b.get(path)
+	if !strings.Contains(body, `value="Bản chính giấy tờ, văn bản" checked>`) || strings.Contains(body, `value="Bản sao cần chứng thực (hoặc chụp tại chỗ)" checked>`) {
+		t.Fatalf("ticks after saving:\n%s", body[strings.Index(body, `id="documents-form"`):][:900])
+	}
+}

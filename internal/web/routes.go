@@ -94,6 +94,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierCreate),
 		perm("GET", "/dossiers/{id}", domain.PermDossierEdit, s.dossierShow),
 		perm("POST", "/dossiers/{id}/steps", domain.PermDossierEdit, s.dossierStep),
+		perm("POST", "/dossiers/{id}/documents", domain.PermDossierEdit, s.dossierDocuments),
 		perm("GET", "/audit", domain.PermAuditView, s.auditList),
 		perm("GET", "/audit.csv", domain.PermAuditView, s.auditExport),
 	}

@@ -136,6 +136,19 @@ func testDossierFlow(t *testing.T, open Opener) {
 	if got, err := s.Dossier(Ctx(), admin.Scope(domain.PermDossierEdit), ld.ID); err != nil || len(got.Linked) != 1 || got.Linked[0] != thuongTru.ID {
 		t.Fatalf("linked read back: %v %v", got.Linked, err)
 	}
+	// Papers ticked at step 1: from either procedure's checklist; the
+	// version moves; an old version is refused.
+	tt, _ := s.Procedure(Ctx(), "1.004222")
+	ld, err = s.TickDocuments(Ctx(), admin, ld.ID, ld.Version, []string{tt.Documents[0], tt.Documents[0]})
+	if err != nil || len(ld.DocumentsReceived) != 1 || ld.DocumentsReceived[0] != tt.Documents[0] {
+		t.Fatalf("ticked: %v %v", ld.DocumentsReceived, err)
+	}
+	if _, err := s.TickDocuments(Ctx(), admin, ld.ID, ld.Version-1, nil); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("stale tick: %v", err)
+	}
+	if _, err := s.TickDocuments(Ctx(), admin, ld.ID, ld.Version, []string{"Sổ đỏ"}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("unknown paper: %v", err)
+	}
 	if _, err := s.ReceiveDossier(Ctx(), admin, store.NewDossier{VillageID: dc.ID, ProcedureCode: "1.001193", ApplicantName: "Hoàng Thị Mẹ", ReceivedOn: d0, Linked: []string{"1.001193"}}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("main procedure linked to itself: %v", err)
 	}
