@@ -194,7 +194,14 @@ func (a *API) villageDossiers(w http.ResponseWriter, r *http.Request) {
 			states = append(states, domain.DossierState(x))
 		}
 	}
-	ds, err := a.Store.Dossiers(r.Context(), actorOf(r).Scope(domain.PermDossierEdit), store.DossierQuery{VillageID: v.ID, States: states, Limit: 1000})
+	var member int64
+	if m := r.URL.Query().Get("member"); m != "" {
+		if member, err = strconv.ParseInt(m, 10, 64); err != nil || member <= 0 {
+			a.fail(w, r, domain.Errorf(domain.EINVALID, "api.member_invalid", "value", m).WithField("member"))
+			return
+		}
+	}
+	ds, err := a.Store.Dossiers(r.Context(), actorOf(r).Scope(domain.PermDossierEdit), store.DossierQuery{VillageID: v.ID, States: states, MemberID: member, Limit: 1000})
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -275,6 +275,12 @@ func TestDossierAPI(t *testing.T) {
 	if st, q := call("GET", "/api/v1/villages/T000001/dossiers?state=result_returned", nil); st != 200 || len(q["items"].([]any)) == 0 {
 		t.Fatalf("queue: %d", st)
 	}
+	if st, q := call("GET", "/api/v1/villages/T000001/dossiers?state=result_returned&member=999999", nil); st != 200 || len(q["items"].([]any)) != 0 {
+		t.Fatalf("a member with no dossiers: %d %v", st, q)
+	}
+	if st, e := call("GET", "/api/v1/villages/T000001/dossiers?member=abc", nil); st != 400 || e["field"] != "member" || !strings.Contains(e["message"].(string), "«abc»") {
+		t.Fatalf("bad member: %d %v", st, e)
+	}
 	if st, _ := call("GET", "/api/v1/villages/T000003/dossiers", nil); st != 404 {
 		t.Fatalf("another village's queue: %d", st)
 	}
