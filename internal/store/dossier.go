@@ -60,6 +60,11 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 	if err != nil {
 		return d, err
 	}
+	if n.MemberID != 0 {
+		if err := s.checkVillageMember(ctx, n.VillageID, n.MemberID, n.ReceivedOn); err != nil {
+			return d, err
+		}
+	}
 	name := textvi.Normalize(n.ApplicantName)
 	if n.ApplicantID != 0 {
 		r, err := s.Resident(ctx, a.Scope(domain.PermResidentView), n.ApplicantID)
@@ -533,4 +538,25 @@ func (s *Store) TickDocuments(ctx context.Context, a *domain.Actor, id int64, ve
 		return d, err
 	}
 	return s.Dossier(ctx, a.Scope(domain.PermDossierEdit), id)
+}
+
+// checkVillageMember refuses an assisting member who was not on a team of
+// the village on the day.
+func (s *Store) checkVillageMember(ctx context.Context, villageID, memberID int64, on domain.Date) error {
+	teams, err := s.TeamsOf(ctx, villageID, on)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		ms, err := s.Members(ctx, t.ID, on)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.ID == memberID {
+				return nil
+			}
+		}
+	}
+	return domain.Errorf(domain.EINVALID, "dossier.member_invalid", "date", on).WithField("member")
 }

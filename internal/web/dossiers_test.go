@@ -115,6 +115,18 @@ func TestMemberQueue(t *testing.T) {
 			t.Fatalf("receive for %s: %d", who.name, st)
 		}
 	}
+	// A member of another village's team cannot be named here.
+	ctx0 := context.Background()
+	other3, _ := env.store.UnitAt(ctx0, "T000003", domain.MustDate("2026-10-31"))
+	teams3, _ := env.store.TeamsOf(ctx0, other3.ID, domain.MustDate("2026-10-31"))
+	if len(teams3) == 0 {
+		t.Fatal("no team in T000003")
+	}
+	ms3, _ := env.store.Members(ctx0, teams3[0].ID, domain.MustDate("2026-10-31"))
+	if st, body, _ := b.post("/villages/T000001/dossiers", url.Values{"procedure": {"2.000815"}, "applicant_name": {"Lò Văn Ba"}, "member": {strconv.FormatInt(ms3[0].ID, 10)}, "received_on": {"31/10/2026"}}); st != 422 ||
+		!strings.Contains(body, `id="member-error">Thành viên hỗ trợ đã chọn không thuộc tổ công nghệ số của thôn`) {
+		t.Fatalf("a member of another team: %d", st)
+	}
 	_, body, _ := b.get("/villages/T000001/dossiers?member=" + mine)
 	if !strings.Contains(body, "Lò Văn Một") || strings.Contains(body, "Lò Văn Hai") || !strings.Contains(body, `<option value="`+mine+`" selected>`) {
 		t.Fatal("the member's own queue")
