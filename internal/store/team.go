@@ -202,3 +202,12 @@ func (s *Store) MemberCounts(ctx context.Context, unitID int64, at domain.Date) 
 		WHERE tu.unit_id IN (SELECT id FROM down) AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on >= $2)`, unitID, at).Scan(&village, &community)
 	return village, community, internal("member counts", err)
 }
+
+// MemberByID reads one team member; none is ENOTFOUND.
+func (s *Store) MemberByID(ctx context.Context, id int64) (domain.Member, error) {
+	m, err := scanMember(s.r.QueryRowContext(ctx, "SELECT "+memberCols+" FROM team_members m WHERE m.id = $1", id))
+	if err == sql.ErrNoRows {
+		return m, domain.Errorf(domain.ENOTFOUND, "member.not_found")
+	}
+	return m, internal("member", err)
+}

@@ -254,6 +254,7 @@ type dossierPage struct {
 	// of them all, each paper once.
 	Linked    []domain.Procedure
 	Documents []string
+	Member    string // the assisting member's name, for the slip
 	Form      map[string]string
 	Errors    map[string]string
 }
@@ -288,6 +289,11 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 				seen[doc] = true
 				dp.Documents = append(dp.Documents, doc)
 			}
+		}
+	}
+	if d.MemberID != 0 {
+		if m, err := s.Store.MemberByID(ctx, d.MemberID); err == nil {
+			dp.Member = m.FullName
 		}
 	}
 	addDocs(dp.Proc.Documents)

@@ -128,6 +128,11 @@ func TestMemberQueue(t *testing.T) {
 		t.Fatalf("a member of another team: %d", st)
 	}
 	_, body, _ := b.get("/villages/T000001/dossiers?member=" + mine)
+	if m := regexp.MustCompile(`href="(/dossiers/\d+)">[^<]*</a>\s*<span class="meta">Lò Văn Một`).FindStringSubmatch(body); m == nil {
+		t.Fatal("Lò Văn Một's dossier not in the member's queue")
+	} else if _, page, _ := b.get(m[1]); !strings.Contains(page, `id="assisting-member">`+opts[0][2]+`</dd>`) {
+		t.Fatalf("the slip does not name the assisting member %s", opts[0][2])
+	}
 	if !strings.Contains(body, "Lò Văn Một") || strings.Contains(body, "Lò Văn Hai") || !strings.Contains(body, `<option value="`+mine+`" selected>`) {
 		t.Fatal("the member's own queue")
 	}
