@@ -57,7 +57,7 @@ type dossierJSON struct {
 	ReturnedOn    domain.Date `json:"returned_on"`
 	Allowed       []string    `json:"allowed"`
 	Version       int         `json:"version"`
-	Linked        []string    `json:"linked,omitempty"`
+	Linked        []string    `json:"linked"`
 }
 
 func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error) {
@@ -69,7 +69,7 @@ func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error
 	for _, x := range domain.Allowed(d.State, p.FullyOnline) {
 		allowed = append(allowed, string(x))
 	}
-	var linked []string
+	linked := []string{}
 	for _, pid := range d.Linked {
 		lp, err := a.Store.ProcedureByID(r.Context(), pid)
 		if err != nil {

@@ -248,6 +248,9 @@ func TestDossierAPI(t *testing.T) {
 	if st, l := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "1.001193", "applicant_name": "Lò Thị Mẹ", "received_on": "2026-10-30", "linked": []string{"1.004222"}}); st != 201 || fmt.Sprint(l["linked"]) != "[1.004222]" {
 		t.Fatalf("linked: %d %v", st, l)
 	}
+	if st, q := call("GET", "/api/v1/villages/T000001/dossiers?state=received", nil); st != 200 || !strings.Contains(fmt.Sprint(q["items"]), "linked:[1.004222]") {
+		t.Fatalf("the queue lacks the linked procedure: %d", st)
+	}
 	if st, e := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "1.001193", "applicant_name": "Lò Thị Mẹ", "received_on": "2026-10-30", "linked": []string{"1.001193"}}); st != 400 || e["field"] != "linked" {
 		t.Fatalf("linked to itself: %d %v", st, e)
 	}

@@ -354,16 +354,40 @@ func (s *Store) Dossiers(ctx context.Context, scope domain.Scope, q DossierQuery
 	if err != nil {
 		return nil, internal("dossiers", err)
 	}
-	defer rs.Close()
 	var out []domain.Dossier
 	for rs.Next() {
 		d, err := scanDossier(rs)
 		if err != nil {
+			rs.Close()
 			return nil, internal("dossiers", err)
 		}
 		out = append(out, d)
 	}
-	return out, rs.Err()
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, internal("dossiers", err)
+	}
+	// Their linked procedures, in one query for the village.
+	at := map[int64]int{}
+	for i, d := range out {
+		at[d.ID] = i
+	}
+	ls, err := s.r.QueryContext(ctx, `SELECT l.dossier_id, l.procedure_id FROM dossier_links l JOIN dossiers d ON d.id = l.dossier_id
+		WHERE d.village_id = $1 ORDER BY l.dossier_id, l.procedure_id`, q.VillageID)
+	if err != nil {
+		return nil, internal("dossiers", err)
+	}
+	defer ls.Close()
+	for ls.Next() {
+		var id, pid int64
+		if err := ls.Scan(&id, &pid); err != nil {
+			return nil, internal("dossiers", err)
+		}
+		if i, ok := at[id]; ok {
+			out[i].Linked = append(out[i].Linked, pid)
+		}
+	}
+	return out, ls.Err()
 }
 
 // DossierSteps lists a dossier's recorded steps, oldest first.
