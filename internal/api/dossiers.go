@@ -113,12 +113,7 @@ func (a *API) dossierCreate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out, err := a.dossierJSON(r, d)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.write(w, http.StatusCreated, out)
+	a.writeDossier(w, r, http.StatusCreated, d)
 }
 
 // dossierGet: GET /api/v1/dossiers/{id}.
@@ -129,12 +124,7 @@ func (a *API) dossierGet(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out, err := a.dossierJSON(r, d)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.write(w, http.StatusOK, out)
+	a.writeDossier(w, r, http.StatusOK, d)
 }
 
 type stepInput struct {
@@ -163,12 +153,7 @@ func (a *API) dossierStep(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out, err := a.dossierJSON(r, d)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.write(w, http.StatusOK, out)
+	a.writeDossier(w, r, http.StatusOK, d)
 }
 
 // villageDossiers: GET /api/v1/villages/{code}/dossiers?state=… — the work
@@ -216,4 +201,14 @@ func (a *API) villageDossiers(w http.ResponseWriter, r *http.Request) {
 		items = append(items, j)
 	}
 	a.write(w, http.StatusOK, list{Items: items, Next: nil})
+}
+
+// writeDossier answers with one dossier as JSON.
+func (a *API) writeDossier(w http.ResponseWriter, r *http.Request, status int, d domain.Dossier) {
+	out, err := a.dossierJSON(r, d)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.write(w, status, out)
 }

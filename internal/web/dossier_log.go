@@ -46,10 +46,14 @@ func parseMonth(s string) (from, to domain.Date, ok bool) {
 	if err1 != nil || err2 != nil || mi < 1 || mi > 12 || yi < 2000 || yi > 2100 || len(y) != 4 {
 		return from, to, false
 	}
-	first := time.Date(yi, time.Month(mi), 1, 12, 0, 0, 0, time.UTC)
-	from = domain.DateOf(first)
-	to = domain.DateOf(first.AddDate(0, 1, -1))
+	from, to = monthBounds(yi, time.Month(mi))
 	return from, to, true
+}
+
+// monthBounds is the first and last day of a month.
+func monthBounds(y int, m time.Month) (from, to domain.Date) {
+	first := time.Date(y, m, 1, 12, 0, 0, 0, time.UTC)
+	return domain.DateOf(first), domain.DateOf(first.AddDate(0, 1, -1))
 }
 
 func (s *Server) dossierLog(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +74,7 @@ func (s *Server) dossierLog(w http.ResponseWriter, r *http.Request) {
 			lp.Errors["month"] = p.T("dossier.log_month_invalid", "value", typed)
 			status = http.StatusUnprocessableEntity
 		}
-		from, to, _ = parseMonth(strconv.Itoa(int(p.Today.Month())) + "/" + strconv.Itoa(p.Today.Year()))
+		from, to = monthBounds(p.Today.Year(), p.Today.Month())
 	}
 	lp.From, lp.To = from, to
 	lp.Month = strconv.Itoa(int(from.Month())) + "/" + strconv.Itoa(from.Year())
