@@ -98,6 +98,13 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	if err := s.WithClock(at(End)).LoadDossiers(ctx, demoActor(), dl); err != nil {
 		return Result{}, fmt.Errorf("demo dossiers: %w", err)
 	}
+	al, err := activityLoad(ctx, s, dl)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.WithClock(at(End)).LoadActivities(ctx, demoActor(), al); err != nil {
+		return Result{}, fmt.Errorf("demo activities: %w", err)
+	}
 	return res, s.SetMeta(ctx, "demo_version", Version)
 }
 

@@ -99,3 +99,11 @@ func (f *FileErrors) Err() error {
 	}
 	return f
 }
+
+// ErrorField returns the field err is pinned to, "" when none.
+func ErrorField(err error) string {
+	if e, ok := AsError(err); ok {
+		return e.Field
+	}
+	return ""
+}

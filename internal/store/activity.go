@@ -110,76 +110,6 @@ func (s *Store) SessionLogs(ctx context.Context, teamID int64, limit int) ([]Ses
 	return out, nil
 }
 
-// Training is a tập huấn, hands-on ("cầm tay chỉ việc") or not.
-type Training struct {
-	ID               int64
-	UnitID           int64
-	TeamID           int64
-	On               domain.Date
-	Place, Topic     string
-	Trainer          string
-	HandsOn          bool
-	Materials        string
-	ResidentsTrained int
-	MemberIDs        []int64
-}
-
-// AddTraining records a training held for a team's unit.
-func (s *Store) AddTraining(ctx context.Context, a *domain.Actor, t Training) (Training, error) {
-	t.Topic = textvi.Normalize(t.Topic)
-	if t.Topic == "" {
-		return t, domain.Errorf(domain.EINVALID, "training.topic_missing").WithField("topic")
-	}
-	if t.On.IsZero() {
-		return t, domain.Errorf(domain.EINVALID, "training.date_missing").WithField("on")
-	}
-	if t.ResidentsTrained < 0 {
-		return t, domain.Errorf(domain.EINVALID, "log.count_invalid").WithField("residents_trained")
-	}
-	if err := s.teamInScope(ctx, a, t.TeamID); err != nil {
-		return t, err
-	}
-	team, err := s.Team(ctx, t.TeamID, t.On)
-	if err != nil {
-		return t, err
-	}
-	t.UnitID = team.UnitID
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO trainings (unit_id, team_id, on_date, place, topic, trainer, hands_on, materials, residents_trained, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, t.UnitID, t.TeamID, t.On, textvi.Normalize(t.Place), t.Topic, textvi.Normalize(t.Trainer),
-			t.HandsOn, t.Materials, t.ResidentsTrained, s.now()).Scan(&t.ID); err != nil {
-			return internal("training", err)
-		}
-		for _, m := range t.MemberIDs {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO training_attendees (training_id, member_id) VALUES ($1, $2)", t.ID, m); err != nil {
-				return internal("training", err)
-			}
-		}
-		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "training", EntityID: strconv.FormatInt(t.ID, 10), UnitID: t.UnitID,
-			Changes: []Change{Plain("topic", "", t.Topic), Plain("on", "", t.On.String()), Plain("residents_trained", "", strconv.Itoa(t.ResidentsTrained))}})
-	})
-	return t, err
-}
-
-// Trainings lists a team's trainings, newest first.
-func (s *Store) Trainings(ctx context.Context, teamID int64) ([]Training, error) {
-	rs, err := s.r.QueryContext(ctx, `SELECT id, unit_id, COALESCE(team_id, 0), on_date, place, topic, trainer, hands_on, materials, residents_trained
-		FROM trainings WHERE team_id = $1 ORDER BY on_date DESC, id DESC`, teamID)
-	if err != nil {
-		return nil, internal("trainings", err)
-	}
-	defer rs.Close()
-	var out []Training
-	for rs.Next() {
-		var t Training
-		if err := rs.Scan(&t.ID, &t.UnitID, &t.TeamID, &t.On, &t.Place, &t.Topic, &t.Trainer, &t.HandsOn, &t.Materials, &t.ResidentsTrained); err != nil {
-			return nil, internal("trainings", err)
-		}
-		out = append(out, t)
-	}
-	return out, rs.Err()
-}
-
 // Channels an announcement goes out on.
 var Channels = []string{"loudspeaker", "zalo", "door_to_door", "notice_board"}
 
@@ -295,13 +225,4 @@ func (s *Store) Announcements(ctx context.Context, teamID int64) ([]Announcement
 		vr.Close()
 	}
 	return out, nil
-}
-
-// ResidentsTrained counts residents trained by the teams of the villages
-// under a unit up to a date (the digital-skills indicator).
-func (s *Store) ResidentsTrained(ctx context.Context, unitID int64, at domain.Date) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
-		WHERE `+live("p", 2)+`) SELECT COALESCE(sum(residents_trained), 0) FROM trainings WHERE unit_id IN (SELECT id FROM down) AND on_date <= $2`, unitID, at).Scan(&n)
-	return n, internal("residents trained", err)
 }

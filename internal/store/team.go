@@ -132,6 +132,12 @@ func (s *Store) AddMember(ctx context.Context, a *domain.Actor, m domain.Member)
 	if err := m.Validate(); err != nil {
 		return m, err
 	}
+	if ok, err := s.positionKnown(ctx, m.Position); err != nil || !ok {
+		if err != nil {
+			return m, err
+		}
+		return m, domain.Errorf(domain.EINVALID, "member.position_invalid").WithField("position")
+	}
 	if err := s.teamInScope(ctx, a, m.TeamID); err != nil {
 		return m, err
 	}

@@ -40,6 +40,8 @@ func Run(t *testing.T, open Opener) {
 		{"TeamFigures", testTeamFigures},
 		{"Schedules", testSchedules},
 		{"Activities", testActivities},
+		{"Trainees", testTrainees},
+		{"Positions", testPositions},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},
