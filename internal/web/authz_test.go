@@ -40,6 +40,7 @@ type fixture struct {
 	residentID  int64
 	editForm    url.Values // the resident's current values, as its edit form posts them
 	uploadID    int64      // a spreadsheet the administrator uploaded (only they see it)
+	trainingID  int64      // a training of Đông Căm's team with nobody named yet
 	teamID      int64      // Đông Căm's team
 	teamMember  int64      // one of its members
 	slotID      int64      // one of its slots
@@ -122,11 +123,16 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil || len(ds) == 0 {
 		return fixture{}, fmt.Errorf("no dossier: %v", err)
 	}
+	tr, err := s.WithClock(func() time.Time { return time.Date(2026, 10, 31, 3, 0, 0, 0, time.UTC) }).AddTraining(ctx, domain.CLIActor(),
+		store.Training{TeamID: teams[0].ID, On: domain.MustDate("2026-10-20"), Topic: "Cài đặt VNeID", HandsOn: true})
+	if err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0]}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID}, nil
 }
 
 type matrixServer struct {
@@ -225,6 +231,7 @@ type matrixRow struct {
 // formsOf gives the rows whose form depends on the fixture their form.
 var formsOf = map[string]func(fixture) url.Values{
 	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+	"POST /trainings/{id}/residents": func(f fixture) url.Values { return url.Values{"residents": {strconv.FormatInt(f.residentID, 10)}} },
 	"POST /dossiers/{id}/documents": func(f fixture) url.Values {
 		return url.Values{"version": {strconv.Itoa(f.dossier.Version)}}
 	},
@@ -360,6 +367,12 @@ var matrix = []matrixRow{
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/announcements"
 	},
 		url.Values{"body": {"Lịch trực tuần này"}, "channels": {"zalo"}, "used_on": {"27/10/2026"}}, team(303)},
+	{"GET", "/trainings/{id}", func(f fixture, _ matrixServer) string { return "/trainings/" + strconv.FormatInt(f.trainingID, 10) }, nil, team(200)},
+	{"POST", "/trainings/{id}/residents", func(f fixture, _ matrixServer) string {
+		return "/trainings/" + strconv.FormatInt(f.trainingID, 10) + "/residents"
+	}, nil, team(303)},
+	{"GET", "/positions", fixed("/positions"), nil, map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 200, "*": 403}},
+	{"POST", "/positions", fixed("/positions"), url.Values{"name": {"Chủ hợp tác xã"}}, map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"GET", "/days-off", fixed("/days-off?year=2027"), nil, all(200)},
 	{"POST", "/days-off", fixed("/days-off"), url.Values{"on": {"05/02/2027"}, "kind": {"off"}, "name": {"Tết Nguyên đán Đinh Mùi"}},
 		map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},

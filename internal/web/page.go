@@ -252,7 +252,6 @@ func (s *Server) became(ctx context.Context, code string, at domain.Date) []doma
 var funcs = template.FuncMap{
 	"list":            func(xs ...string) []string { return xs },
 	"list2":           func(a, b any) []any { return []any{a, b} },
-	"positions":       func() []string { return domain.Positions },
 	"channels":        func() []string { return store.Channels },
 	"add":             func(a, b int) int { return a + b },
 	"portalCodeUsual": domain.PortalCodeUsual,

@@ -33,6 +33,7 @@ type teamPage struct {
 	Holidays  []domain.DayOff  // days off in the next 60 days with a session still planned
 	Villages  []domain.Unit    // a community team's villages, to target announcements
 	Featured  []domain.Procedure
+	Positions []store.Position
 	Online    []domain.Procedure // fully online procedures a village may feature
 	Rosters   map[int64][]int64  // slot id → members in turn order
 	OnDuty    map[int64]string   // slot id → who is on duty at its next session
@@ -128,9 +129,9 @@ func (s *Server) loadTeam(w http.ResponseWriter, r *http.Request, p *Page) (*tea
 			}
 		}
 	}
-	tp.Names = map[int64]string{}
-	for _, m := range tp.Members {
-		tp.Names[m.ID] = m.FullName
+	if tp.Positions, err = s.Store.Positions(ctx); err != nil {
+		s.fail(w, p, err)
+		return nil, false
 	}
 	if t.Kind == domain.TeamVillage {
 		if tp.Featured, err = s.Store.Featured(ctx, t.UnitID); err != nil {
