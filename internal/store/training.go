@@ -33,6 +33,9 @@ func (s *Store) AddTraining(ctx context.Context, a *domain.Actor, t Training) (T
 	if t.Topic == "" {
 		return t, domain.Errorf(domain.EINVALID, "training.topic_missing").WithField("topic")
 	}
+	if len([]rune(t.Topic)) > 300 || len([]rune(t.Materials)) > 2000 || len([]rune(t.Place)) > 300 || len([]rune(t.Trainer)) > 300 {
+		return t, domain.Errorf(domain.EINVALID, "training.too_long").WithField("topic")
+	}
 	if t.On.IsZero() {
 		return t, domain.Errorf(domain.EINVALID, "training.date_missing").WithField("on")
 	}

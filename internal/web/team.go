@@ -353,12 +353,12 @@ func (s *Server) logAdd(w http.ResponseWriter, r *http.Request) {
 
 // trainingAdd records a training of the team.
 func (s *Server) trainingAdd(w http.ResponseWriter, r *http.Request) {
-	tp, ok := s.teamForm(w, r, "training_on", "topic", "trainer", "training_place", "hands_on", "residents_trained")
+	tp, ok := s.teamForm(w, r, "training_on", "topic", "trainer", "training_place", "materials", "hands_on", "residents_trained")
 	if !ok {
 		return
 	}
 	t := store.Training{TeamID: tp.Team.ID, On: s.parseDateInto(tp, "training_on"), Topic: tp.Form["topic"], Trainer: tp.Form["trainer"],
-		Place: tp.Form["training_place"], HandsOn: tp.Form["hands_on"] != "", MemberIDs: memberIDs(r)}
+		Place: tp.Form["training_place"], Materials: tp.Form["materials"], HandsOn: tp.Form["hands_on"] != "", MemberIDs: memberIDs(r)}
 	if n, err := strconv.Atoi(tp.Form["residents_trained"]); err == nil || tp.Form["residents_trained"] == "" {
 		t.ResidentsTrained = n
 	} else {
