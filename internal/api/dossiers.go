@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 
 	"thonso/internal/domain"
@@ -58,9 +59,12 @@ type dossierJSON struct {
 	Allowed       []string    `json:"allowed"`
 	Version       int         `json:"version"`
 	Linked        []string    `json:"linked"`
+	MemberID      *int64      `json:"member_id"`
+	HelperIDs     []int64     `json:"helper_ids"`
+	Overdue       bool        `json:"overdue"`
 }
 
-func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error) {
+func (a *API) dossierJSON(r *http.Request, d domain.Dossier, off map[domain.Date]domain.DayOff) (dossierJSON, error) {
 	p, err := a.Store.ProcedureByID(r.Context(), d.ProcedureID)
 	if err != nil {
 		return dossierJSON{}, err
@@ -77,7 +81,13 @@ func (a *API) dossierJSON(r *http.Request, d domain.Dossier) (dossierJSON, error
 		}
 		linked = append(linked, lp.Code)
 	}
-	return dossierJSON{Linked: linked, ID: d.ID, VillageCode: a.villageCode(r, d.VillageID), Procedure: p.Code, ApplicantName: d.ApplicantName, Practice: d.Practice,
+	var member *int64
+	if d.MemberID != 0 {
+		member = &d.MemberID
+	}
+	helpers := append([]int64{}, d.HelperIDs...)
+	overdue := domain.Overdue(d, p.ProcessingDays, domain.DateOf(a.Now()), off)
+	return dossierJSON{Linked: linked, MemberID: member, HelperIDs: helpers, Overdue: overdue, ID: d.ID, VillageCode: a.villageCode(r, d.VillageID), Procedure: p.Code, ApplicantName: d.ApplicantName, Practice: d.Practice,
 		Portal: d.Portal, PortalCode: optional(d.PortalCode), LookupCode: d.LookupCode, State: string(d.State), Step: d.State.Step(),
 		ReceivedOn: d.ReceivedOn, SubmittedOn: d.SubmittedOn, CollectedOn: d.CollectedOn, ReturnedOn: d.ReturnedOn, Allowed: allowed, Version: d.Version}, nil
 }
@@ -93,6 +103,8 @@ type dossierInput struct {
 	ReceivedOn     domain.Date `json:"received_on"`
 	Note           string      `json:"note"`
 	Linked         []string    `json:"linked"`
+	MemberID       int64       `json:"member_id"`
+	HelperIDs      []int64     `json:"helper_ids"`
 }
 
 // dossierCreate: POST /api/v1/dossiers — receive a dossier (step 1).
@@ -108,7 +120,8 @@ func (a *API) dossierCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: v.ID, ProcedureCode: in.Procedure, ApplicantID: in.ApplicantID,
-		ApplicantName: in.ApplicantName, ApplicantPhone: in.ApplicantPhone, SubjectName: in.SubjectName, Practice: in.Practice, ReceivedOn: in.ReceivedOn, Note: in.Note, Linked: in.Linked})
+		ApplicantName: in.ApplicantName, ApplicantPhone: in.ApplicantPhone, SubjectName: in.SubjectName, Practice: in.Practice, ReceivedOn: in.ReceivedOn, Note: in.Note, Linked: in.Linked,
+		MemberID: in.MemberID, HelperIDs: in.HelperIDs})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -191,21 +204,44 @@ func (a *API) villageDossiers(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	off, err := a.daysOff(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	items := make([]dossierJSON, 0, len(ds))
 	for _, d := range ds {
-		j, err := a.dossierJSON(r, d)
+		j, err := a.dossierJSON(r, d, off)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
 		items = append(items, j)
 	}
+	// Overdue first, then what has waited longest (the store's order), as
+	// the web queue.
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Overdue && !items[j].Overdue })
 	a.write(w, http.StatusOK, list{Items: items, Next: nil})
+}
+
+// daysOff reads the days off around today, for the overdue rules.
+func (a *API) daysOff(r *http.Request) (map[domain.Date]domain.DayOff, error) {
+	today := domain.DateOf(a.Now())
+	days, err := a.Store.DaysOff(r.Context(), today.AddDays(-400), today.AddDays(60))
+	if err != nil {
+		return nil, err
+	}
+	return store.DayOffMap(days), nil
 }
 
 // writeDossier answers with one dossier as JSON.
 func (a *API) writeDossier(w http.ResponseWriter, r *http.Request, status int, d domain.Dossier) {
-	out, err := a.dossierJSON(r, d)
+	off, err := a.daysOff(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out, err := a.dossierJSON(r, d, off)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -287,4 +287,40 @@ func TestDossierAPI(t *testing.T) {
 	if st, _ := call("GET", "/api/v1/villages/T000003/dossiers", nil); st != 404 {
 		t.Fatalf("another village's queue: %d", st)
 	}
+	// Two members receive together; one chosen twice is a 400 on helper_ids.
+	dc, _ := s.UnitAt(ctx, "T000001", domain.MustDate("2026-10-31"))
+	teams, _ := s.TeamsOf(ctx, dc.ID, domain.MustDate("2026-10-31"))
+	ms, _ := s.Members(ctx, teams[0].ID, domain.MustDate("2026-10-31"))
+	if st, e := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "2.000815", "applicant_name": "Lò Văn Đôi", "received_on": "2026-10-30",
+		"member_id": ms[0].ID, "helper_ids": []int64{ms[0].ID}}); st != 400 || e["field"] != "helpers" {
+		t.Fatalf("helper twice: %d %v", st, e)
+	}
+	st, two := call("POST", "/api/v1/dossiers", map[string]any{"village_code": "T000001", "procedure": "2.000815", "applicant_name": "Lò Văn Đôi", "received_on": "2026-09-01",
+		"member_id": ms[0].ID, "helper_ids": []int64{ms[1].ID}})
+	if st != 201 || two["member_id"].(float64) != float64(ms[0].ID) || fmt.Sprint(two["helper_ids"]) != fmt.Sprintf("[%d]", ms[1].ID) || two["overdue"] != false {
+		t.Fatalf("two members: %d %v", st, two)
+	}
+	// Left with the agency past its processing time: overdue, first in the queue.
+	late := "/api/v1/dossiers/" + strconv.Itoa(int(two["id"].(float64)))
+	v := two["version"].(float64)
+	for _, step := range []map[string]any{{"action": "submit", "on": "2026-09-01", "portal_code": "G01.DVC-260901-0001"}, {"action": "accept", "on": "2026-09-02"}} {
+		step["version"] = v
+		if st, two = call("POST", late+"/steps", step); st != 200 {
+			t.Fatalf("%v: %d %v", step["action"], st, two)
+		}
+		v = two["version"].(float64)
+	}
+	if two["overdue"] != true {
+		t.Fatalf("with the agency since 02/09/2026: %v", two)
+	}
+	st, q := call("GET", "/api/v1/villages/T000001/dossiers?member="+strconv.FormatInt(ms[1].ID, 10), nil)
+	items, _ := q["items"].([]any)
+	if st != 200 || len(items) == 0 || items[0].(map[string]any)["id"] != two["id"] {
+		t.Fatalf("the helper's queue does not start with the overdue dossier: %d %v", st, q)
+	}
+	for i := 1; i < len(items); i++ {
+		if items[i].(map[string]any)["overdue"] == true && items[i-1].(map[string]any)["overdue"] == false {
+			t.Fatal("an overdue dossier after one on time")
+		}
+	}
 }

@@ -175,6 +175,7 @@ type Dossier struct {
 	SubjectName    string // the person it concerns, when not the applicant
 	Practice       bool   // a member practising on their own family's papers
 	MemberID       int64
+	HelperIDs      []int64 // other members who helped, besides MemberID
 	Portal         string
 	PortalCode     string
 	LookupCode     string

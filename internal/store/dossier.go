@@ -34,6 +34,7 @@ type NewDossier struct {
 	SubjectName    string
 	Practice       bool
 	MemberID       int64
+	HelperIDs      []int64 // other members who helped (with no MemberID the first becomes it)
 	ReceivedOn     domain.Date
 	Note           string
 	Linked         []string // codes of procedures filed together (liên thông)
@@ -60,8 +61,27 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 	if err != nil {
 		return d, err
 	}
+	if n.MemberID == 0 && len(n.HelperIDs) > 0 {
+		n.MemberID, n.HelperIDs = n.HelperIDs[0], n.HelperIDs[1:]
+	}
 	if n.MemberID != 0 {
 		if err := s.checkVillageMember(ctx, n.VillageID, n.MemberID, n.ReceivedOn); err != nil {
+			return d, err
+		}
+	}
+	if len(n.HelperIDs) > 5 {
+		return d, domain.Errorf(domain.EINVALID, "dossier.helpers_many").WithField("helpers")
+	}
+	seen := map[int64]bool{n.MemberID: true}
+	for _, h := range n.HelperIDs {
+		if seen[h] {
+			return d, domain.Errorf(domain.EINVALID, "dossier.helper_twice").WithField("helpers")
+		}
+		seen[h] = true
+		if err := s.checkVillageMember(ctx, n.VillageID, h, n.ReceivedOn); err != nil {
+			if e, ok := domain.AsError(err); ok && e.Code == domain.EINVALID {
+				return d, domain.Errorf(domain.EINVALID, "dossier.member_invalid", "date", n.ReceivedOn).WithField("helpers")
+			}
 			return d, err
 		}
 	}
@@ -81,7 +101,7 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 		return d, err
 	}
 	d = domain.Dossier{VillageID: n.VillageID, ProcedureID: p.ID, ApplicantID: n.ApplicantID, ApplicantName: name, ApplicantPhone: phone,
-		SubjectName: textvi.Normalize(n.SubjectName), Practice: n.Practice, MemberID: n.MemberID, Portal: p.Portal, State: domain.StateReceived,
+		SubjectName: textvi.Normalize(n.SubjectName), Practice: n.Practice, MemberID: n.MemberID, HelperIDs: n.HelperIDs, Portal: p.Portal, State: domain.StateReceived,
 		ReceivedOn: n.ReceivedOn, LastStepOn: n.ReceivedOn, Version: 1}
 	linkedCodes := make([]string, len(linked))
 	for i, lp := range linked {
@@ -124,7 +144,15 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 				return internal("dossier links", err)
 			}
 		}
+		for _, h := range d.HelperIDs {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO dossier_helpers (dossier_id, member_id) VALUES ($1, $2)", d.ID, h); err != nil {
+				return internal("dossier helpers", err)
+			}
+		}
 		changes := []Change{Plain("procedure", "", p.Code), Personal("applicant"), Plain("practice", "", strconv.FormatBool(d.Practice))}
+		if len(d.HelperIDs) > 0 {
+			changes = append(changes, Plain("helpers", "", joinIDs(d.HelperIDs)))
+		}
 		if len(linkedCodes) > 0 {
 			changes = append(changes, Plain("linked", "", strings.Join(linkedCodes, ", ")))
 		}
@@ -167,7 +195,22 @@ func (s *Store) Dossier(ctx context.Context, scope domain.Scope, id int64) (doma
 		}
 		d.Linked = append(d.Linked, pid)
 	}
-	return d, rs.Err()
+	if err := rs.Err(); err != nil {
+		return d, internal("dossier links", err)
+	}
+	hs, err := s.r.QueryContext(ctx, "SELECT member_id FROM dossier_helpers WHERE dossier_id = $1 ORDER BY member_id", id)
+	if err != nil {
+		return d, internal("dossier helpers", err)
+	}
+	defer hs.Close()
+	for hs.Next() {
+		var m int64
+		if err := hs.Scan(&m); err != nil {
+			return d, internal("dossier helpers", err)
+		}
+		d.HelperIDs = append(d.HelperIDs, m)
+	}
+	return d, internal("dossier helpers", hs.Err())
 }
 
 // linkedProcedures checks the codes filed together with main: each one
@@ -347,7 +390,8 @@ func (s *Store) Dossiers(ctx context.Context, scope domain.Scope, q DossierQuery
 	}
 	if q.MemberID > 0 {
 		args = append(args, q.MemberID)
-		where += " AND d.member_id = $" + strconv.Itoa(len(args))
+		n := strconv.Itoa(len(args))
+		where += " AND (d.member_id = $" + n + " OR d.id IN (SELECT dossier_id FROM dossier_helpers WHERE member_id = $" + n + "))"
 	}
 	args = append(args, q.Limit)
 	rs, err := s.r.QueryContext(ctx, "SELECT "+dossierCols+" FROM dossiers d WHERE "+where+" ORDER BY d.last_step_on, d.id LIMIT $"+strconv.Itoa(len(args)), args...)
@@ -387,7 +431,25 @@ func (s *Store) Dossiers(ctx context.Context, scope domain.Scope, q DossierQuery
 			out[i].Linked = append(out[i].Linked, pid)
 		}
 	}
-	return out, ls.Err()
+	if err := ls.Err(); err != nil {
+		return nil, internal("dossiers", err)
+	}
+	hs, err := s.r.QueryContext(ctx, `SELECT h.dossier_id, h.member_id FROM dossier_helpers h JOIN dossiers d ON d.id = h.dossier_id
+		WHERE d.village_id = $1 ORDER BY h.dossier_id, h.member_id`, q.VillageID)
+	if err != nil {
+		return nil, internal("dossiers", err)
+	}
+	defer hs.Close()
+	for hs.Next() {
+		var id, m int64
+		if err := hs.Scan(&id, &m); err != nil {
+			return nil, internal("dossiers", err)
+		}
+		if i, ok := at[id]; ok {
+			out[i].HelperIDs = append(out[i].HelperIDs, m)
+		}
+	}
+	return out, internal("dossiers", hs.Err())
 }
 
 // DossierSteps lists a dossier's recorded steps, oldest first.

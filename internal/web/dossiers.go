@@ -119,6 +119,7 @@ type dossierForm struct {
 	Members []domain.Member
 	Form    map[string]string
 	Linked  map[string]bool // codes ticked as filed together
+	Helpers map[string]bool // members ticked as also helping
 	Errors  map[string]string
 	// Picking the applicant from the registry: who may see residents
 	// searches by name (accents optional) and picks one.
@@ -215,10 +216,20 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) {
 	for _, c := range linked {
 		f.Linked[c] = true
 	}
+	var helpers []int64
+	f.Helpers = map[string]bool{}
+	for _, h := range r.PostForm["helpers"] {
+		f.Helpers[h] = true
+		id, err := strconv.ParseInt(h, 10, 64)
+		if err != nil || id <= 0 {
+			id = -1 // not a member of the team: refused by the store, beside the boxes
+		}
+		helpers = append(helpers, id)
+	}
 	if len(f.Errors) == 0 {
 		d, err := s.Store.ReceiveDossier(r.Context(), actorOf(r), store.NewDossier{VillageID: f.Village.ID, ProcedureCode: f.Form["procedure"], ApplicantID: applicantID,
 			ApplicantName: f.Form["applicant_name"], ApplicantPhone: f.Form["applicant_phone"], SubjectName: f.Form["subject_name"],
-			Practice: f.Form["practice"] != "", MemberID: mid, ReceivedOn: on, Note: f.Form["note"], Linked: linked})
+			Practice: f.Form["practice"] != "", MemberID: mid, HelperIDs: helpers, ReceivedOn: on, Note: f.Form["note"], Linked: linked})
 		if err == nil {
 			http.Redirect(w, r, "/dossiers/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
 			return
@@ -255,6 +266,7 @@ type dossierPage struct {
 	Linked    []domain.Procedure
 	Documents []string
 	Member    string // the assisting member's name, for the slip
+	Helpers   string // the other members who helped, by name
 	Form      map[string]string
 	Errors    map[string]string
 }
@@ -294,6 +306,14 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 	if d.MemberID != 0 {
 		if m, err := s.Store.MemberByID(ctx, d.MemberID); err == nil {
 			dp.Member = m.FullName
+		}
+	}
+	for i, h := range d.HelperIDs {
+		if m, err := s.Store.MemberByID(ctx, h); err == nil {
+			if i > 0 {
+				dp.Helpers += ", "
+			}
+			dp.Helpers += m.FullName
 		}
 	}
 	addDocs(dp.Proc.Documents)

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Activities", testActivities},
 		{"Trainees", testTrainees},
 		{"Positions", testPositions},
+		{"DossierHelpers", testDossierHelpers},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},
