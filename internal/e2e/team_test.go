@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"thonso/internal/demo"
 )
 
@@ -51,4 +53,27 @@ func TestTeamScheduleInChromium(t *testing.T) {
 		t.Fatalf("next session still on %s after cancelling it: %q", date, after)
 	}
 	b.screenshot("12-team")
+
+	// Open the demo's hands-on training and name one more resident found
+	// without typing accents.
+	b.submit("#training-list a", http.StatusOK)
+	b.wantText("#training-facts", "cầm tay chỉ việc", "người có tên trong sổ")
+	b.setField("#q", "thi")
+	b.submit("#trainee-search-submit", http.StatusOK)
+	who := strings.TrimSpace(strings.SplitN(b.mustText("#trainee-add-form label"), "sinh năm", 2)[0])
+	b.wantNoText("#trainee-list", who)
+	if err := b.click("#trainee-add-form input[type=checkbox]"); err != nil {
+		t.Fatal(err)
+	}
+	b.submit("#trainee-add", http.StatusOK)
+	b.wantText("#trainee-list", who)
+	b.screenshot("13-training")
+}
+
+// click clicks the first element matching sel without waiting for a page.
+func (b *browser) click(sel string) error {
+	ctx, cancel := b.step()
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(sel)))
+	return err
 }

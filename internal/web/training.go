@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"sort"
 	"strings"
 
 	"thonso/internal/domain"
 	"thonso/internal/store"
+	"thonso/internal/textvi"
 )
 
 // trainingPage is one training: who attended, and for the team's
@@ -60,6 +62,11 @@ func (s *Server) loadTraining(w http.ResponseWriter, r *http.Request, p *Page) (
 				tp.Named = append(tp.Named, res)
 			}
 		}
+		// Vietnamese list order: by given name, then the full name.
+		c := textvi.NewCollator()
+		sort.SliceStable(tp.Named, func(i, j int) bool {
+			return c.PersonSortKey(tp.Named[i].FullName) < c.PersonSortKey(tp.Named[j].FullName)
+		})
 	}
 	p.Title = t.Topic
 	p.Breadcrumb = []Crumb{{Name: team.Name, URL: "/teams/" + strconv.FormatInt(team.ID, 10)}, {Name: p.T("ui.training") + " " + t.On.VN()}}
