@@ -230,7 +230,7 @@ type matrixRow struct {
 
 // formsOf gives the rows whose form depends on the fixture their form.
 var formsOf = map[string]func(fixture) url.Values{
-	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+	"POST /residents/{id}":           func(f fixture) url.Values { return f.editForm },
 	"POST /trainings/{id}/residents": func(f fixture) url.Values { return url.Values{"residents": {strconv.FormatInt(f.residentID, 10)}} },
 	"POST /dossiers/{id}/documents": func(f fixture) url.Values {
 		return url.Values{"version": {strconv.Itoa(f.dossier.Version)}}

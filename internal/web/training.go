@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 
 	"thonso/internal/domain"
@@ -17,9 +17,9 @@ type trainingPage struct {
 	*Page
 	Training  store.Training
 	Team      domain.Team
-	Members   []string           // members who attended, by name
-	Named     []domain.Resident  // residents named from the registry
-	CanSearch bool               // the viewer may see residents of the team's unit
+	Members   []string          // members who attended, by name
+	Named     []domain.Resident // residents named from the registry
+	CanSearch bool              // the viewer may see residents of the team's unit
 	Query     string
 	Found     []domain.Resident
 	Errors    map[string]string

@@ -9,8 +9,8 @@ import (
 	"thonso/internal/demo"
 	"thonso/internal/domain"
 	"thonso/internal/store"
-	"thonso/internal/textvi"
 	"thonso/internal/store/storetest"
+	"thonso/internal/textvi"
 )
 
 // TestTrainingNamesResidents: the team leader opens a training, finds
