@@ -91,6 +91,20 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	if err := s.WithClock(at(End)).SetFeatured(ctx, demoActor(), dc.ID, []string{"2.000815", "1.010041"}, domain.MustDate("2024-01-02")); err != nil {
 		return Result{}, fmt.Errorf("demo featured: %w", err)
 	}
+	// The fast villages feature one or two procedures a few months in.
+	for i, v := range Villages {
+		if v.Name == Villages[0].Name || v.Enrolled.IsZero() || !FastVillage(v) {
+			continue
+		}
+		u, err := villageNamed(ctx, s, v)
+		if err != nil {
+			return Result{}, err
+		}
+		codes := [][]string{{"2.000815"}, {"2.000815", "1.010041"}, {"1.010041"}}[i%3]
+		if err := s.WithClock(at(End)).SetFeatured(ctx, demoActor(), u.ID, codes, v.Enrolled.AddDays(60+10*i)); err != nil {
+			return Result{}, fmt.Errorf("demo featured: %w", err)
+		}
+	}
 	dl, err := dossierLoads(ctx, s)
 	if err != nil {
 		return Result{}, err
@@ -104,6 +118,9 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	}
 	if err := s.WithClock(at(End)).LoadActivities(ctx, demoActor(), al); err != nil {
 		return Result{}, fmt.Errorf("demo activities: %w", err)
+	}
+	if err := loadCriteria(ctx, s); err != nil {
+		return Result{}, err
 	}
 	return res, s.SetMeta(ctx, "demo_version", Version)
 }

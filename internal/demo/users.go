@@ -26,6 +26,7 @@ var Users = []User{
 	{"totruong.dongcam", "0399990003", "Hoàng Văn Sơn (minh hoạ)", domain.RoleTeamLeader, "", "Thôn Đông Căm"},
 	{"thanhvien.dongcam", "0399990004", "Lý Thị Hoa (minh hoạ)", domain.RoleMember, "", "Thôn Đông Căm"},
 	{"xem.laocai", "0399990005", "Phạm Quốc Bảo (minh hoạ)", domain.RoleViewer, "15", ""},
+	{"canbo.laocai", "0399990006", "Trần Thu Hà (minh hoạ)", domain.RoleOfficer, "15", ""},
 }
 
 func loadUsers(ctx context.Context, s *store.Store) error {
