@@ -277,3 +277,15 @@ func Mask(s string) string {
 	}
 	return "•••• " + s[len(s)-4:]
 }
+
+// MaskName hides a name behind its initials, "Lò Văn Thử" → "L. V. T.",
+// for someone who may see that a person counts but not who.
+func MaskName(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)
+		b.WriteRune(r[0])
+		b.WriteString(". ")
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -41,10 +41,14 @@ type fixture struct {
 	editForm    url.Values // the resident's current values, as its edit form posts them
 	uploadID    int64      // a spreadsheet the administrator uploaded (only they see it)
 	trainingID  int64      // a training of Đông Căm's team with nobody named yet
-	teamID      int64      // Đông Căm's team
-	teamMember  int64      // one of its members
-	slotID      int64      // one of its slots
-	dossier     domain.Dossier
+	// Assessments of Đông Căm: a decided one of the demo, and a draft with
+	// one entered value and its evidence.
+	pastID, draftID, enteredID, computedID, evidenceID int64
+	draftVersion                                       int
+	teamID                                             int64 // Đông Căm's team
+	teamMember                                         int64 // one of its members
+	slotID                                             int64 // one of its slots
+	dossier                                            domain.Dossier
 }
 
 var (
@@ -128,11 +132,36 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
+	clock := s.WithClock(func() time.Time { return time.Date(2026, 10, 31, 3, 0, 0, 0, time.UTC) })
+	past, err := s.Assessments(ctx, dc.ID)
+	if err != nil || len(past) == 0 {
+		return fixture{}, fmt.Errorf("no assessment: %v", err)
+	}
+	draft, err := clock.Assess(ctx, domain.CLIActor(), dc.ID, domain.MustDate("2025-06-30"))
+	if err != nil {
+		return fixture{}, err
+	}
+	set, _ := s.Set(ctx, draft.SetID)
+	var entered, computed int64
+	for _, in := range set.Indicators {
+		if in.Source == domain.SourceEntered && entered == 0 {
+			entered = in.ID
+		}
+		if in.Computation == "account_rate_14" {
+			computed = in.ID
+		}
+	}
+	draft, err = clock.EnterValue(ctx, domain.CLIActor(), store.Entry{AssessmentID: draft.ID, IndicatorID: entered, Version: draft.Version, Value: 1,
+		Evidence: &store.Evidence{Name: "bb.pdf", Data: []byte("%PDF-1.4\n% biên bản\n")}})
+	if err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID,
+		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID}, nil
 }
 
 type matrixServer struct {
@@ -230,7 +259,13 @@ type matrixRow struct {
 
 // formsOf gives the rows whose form depends on the fixture their form.
 var formsOf = map[string]func(fixture) url.Values{
-	"POST /residents/{id}":           func(f fixture) url.Values { return f.editForm },
+	"POST /residents/{id}": func(f fixture) url.Values { return f.editForm },
+	"POST /assessments/{id}/values/{indicator}": func(f fixture) url.Values {
+		return url.Values{"value": {"2"}, "version": {strconv.Itoa(f.draftVersion)}}
+	},
+	"POST /assessments/{id}/review": func(f fixture) url.Values {
+		return url.Values{"action": {"submit"}, "version": {strconv.Itoa(f.draftVersion)}}
+	},
 	"POST /trainings/{id}/residents": func(f fixture) url.Values { return url.Values{"residents": {strconv.FormatInt(f.residentID, 10)}} },
 	"POST /dossiers/{id}/documents": func(f fixture) url.Values {
 		return url.Values{"version": {strconv.Itoa(f.dossier.Version)}}
@@ -250,6 +285,12 @@ func all(code int) map[string]int { return map[string]int{"*": code} }
 // (out-of-scope officers get outOfScope); everyone else 403.
 func staff(ok, outOfScope int) map[string]int {
 	return map[string]int{"anon": 303, "admin": ok, "officer": ok, "officer_out": outOfScope, "*": 403}
+}
+
+// reports: report:view holders over the village (everyone but an officer
+// elsewhere) reach it.
+func reports(code int) map[string]int {
+	return map[string]int{"anon": 303, "officer_out": 404, "*": code}
 }
 
 func loggedIn(code int) map[string]int { return map[string]int{"anon": 303, "*": code} }
@@ -396,6 +437,21 @@ var matrix = []matrixRow{
 	{"POST", "/procedures/{code}", fixed("/procedures/2.000815"), url.Values{"name": {"Chứng thực bản sao từ bản chính giấy tờ, văn bản"}, "portal": {"provincial"},
 		"fully_online": {"1"}, "processing_days": {"1"}, "version": {"1"}}, map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"POST", "/villages/{code}/featured", fixed("/villages/T000001/featured"), url.Values{"procedures": {"1.010041"}, "next": {"/"}}, team(303)},
+	{"GET", "/villages/{code}/scorecard", fixed("/villages/T000001/scorecard?at=31/10/2024"), nil, reports(200)},
+	{"GET", "/villages/{code}/scorecard/{indicator}", fixed("/villages/T000001/scorecard/6?at=31/10/2024"), nil, reports(200)},
+	{"POST", "/villages/{code}/assessments", fixed("/villages/T000001/assessments"), url.Values{"as_of": {"31/03/2025"}}, team(303)},
+	{"GET", "/assessments/{id}", func(f fixture, _ matrixServer) string { return "/assessments/" + strconv.FormatInt(f.pastID, 10) }, nil, reports(200)},
+	{"GET", "/assessments/{id}/rows/{indicator}", func(f fixture, _ matrixServer) string {
+		return "/assessments/" + strconv.FormatInt(f.pastID, 10) + "/rows/" + strconv.FormatInt(f.computedID, 10)
+	}, nil, reports(200)},
+	{"POST", "/assessments/{id}/values/{indicator}", func(f fixture, _ matrixServer) string {
+		return "/assessments/" + strconv.FormatInt(f.draftID, 10) + "/values/" + strconv.FormatInt(f.enteredID, 10)
+	}, nil, team(303)},
+	{"POST", "/assessments/{id}/review", func(f fixture, _ matrixServer) string {
+		return "/assessments/" + strconv.FormatInt(f.draftID, 10) + "/review"
+	}, nil,
+		map[string]int{"anon": 303, "admin": 422, "officer": 422, "officer_out": 404, "leader": 422, "member": 403, "viewer": 403}},
+	{"GET", "/evidence/{id}", func(f fixture, _ matrixServer) string { return "/evidence/" + strconv.FormatInt(f.evidenceID, 10) }, nil, reports(200)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

@@ -1,0 +1,192 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"mime/multipart"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
+	"thonso/internal/store/storetest"
+)
+
+// TestScorecard: Đông Căm on the report date — the report's 66,4% with its
+// numerator and base, the gap to 90%, and the 257 and the 130 behind it;
+// someone who may not see residents gets initials.
+func TestScorecard(t *testing.T) {
+	env := newLoginEnv(t)
+	b := loggedInAs(t, env, "totruong.dongcam")
+	status, body, _ := b.get("/villages/T000001/scorecard?at=31/10/2024")
+	if status != 200 {
+		t.Fatalf("scorecard %d", status)
+	}
+	for _, want := range []string{"Bộ tiêu chí thôn chuyển đổi số thông minh huyện Bảo Thắng giai đoạn 2024–2025", "66,4%", "257 / 387 người từ 14 tuổi",
+		"cần thêm 92 người có tài khoản dịch vụ công để đạt ≥ 90%", "Chưa đạt thôn thông minh", "(giả định, không có trong báo cáo)", `href="/villages/T000001/scorecard/6?at=31/10/2024"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scorecard lacks %q", want)
+		}
+	}
+	if n := strings.Count(body, `<tr id="ind-`); n != 16 {
+		t.Fatalf("%d indicator rows", n)
+	}
+	status, body, _ = b.get("/villages/T000001/scorecard/6?at=31/10/2024")
+	if status != 200 || !strings.Contains(body, "Được tính (257)") || !strings.Contains(body, "Chưa được tính (130)") {
+		t.Fatalf("provenance %d", status)
+	}
+	if n := strings.Count(body[strings.Index(body, `id="prov-counted"`):strings.Index(body, `id="others-title"`)], "<li>"); n != 257 {
+		t.Fatalf("%d listed as counted", n)
+	}
+	viewer := loggedInAs(t, env, "xem.laocai")
+	_, vbody, _ := viewer.get("/villages/T000001/scorecard/6?at=31/10/2024")
+	if !strings.Contains(vbody, "chỉ hiện chữ cái đầu") || strings.Contains(vbody, `href="/residents/`) {
+		t.Fatal("the viewer sees residents' names")
+	}
+	es, _, _ := env.store.AuditEntries(storetest.Ctx(), domain.Scope{All: true}, store.AuditFilter{Entity: "provenance", Limit: 10})
+	if len(es) != 2 {
+		t.Fatalf("provenance views audited: %d", len(es))
+	}
+	if status, _, _ := b.get("/villages/T000001/scorecard?at=31/02/2024"); status != 400 {
+		t.Fatalf("bad date: %d", status)
+	}
+	if status, _, _ := b.get("/villages/T000001/scorecard/99?at=31/10/2024"); status != 404 {
+		t.Fatalf("unknown indicator: %d", status)
+	}
+	// Before the set's period there is nothing to measure against.
+	if _, body, _ := b.get("/villages/T000001/scorecard?at=31/12/2023"); !strings.Contains(body, `id="scorecard-noset"`) {
+		t.Fatal("a set outside its period")
+	}
+}
+
+func (b *browser) uploadField(path string, fields map[string]string, field, name string, data []byte) (int, string) {
+	b.t.Helper()
+	u, _ := url.Parse(b.base)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "thonso_csrf" {
+			mw.WriteField("csrf", c.Value)
+		}
+	}
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if data != nil {
+		fw, _ := mw.CreateFormFile(field, name)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(out)
+}
+
+// TestAssessmentWeb: the team starts an assessment, bad values and files
+// come back beside their box, the commune sends it back with a comment,
+// the team resubmits, the commune verifies, the province approves.
+func TestAssessmentWeb(t *testing.T) {
+	env := newLoginEnv(t)
+	lead := loggedInAs(t, env, "totruong.dongcam")
+	status, body, _ := lead.post("/villages/T000001/assessments", url.Values{"as_of": {"31/12/2099"}})
+	if status != 422 || !strings.Contains(body, `id="as_of-err"`) {
+		t.Fatalf("a future date: %d", status)
+	}
+	status, _, h := lead.post("/villages/T000001/assessments", url.Values{"as_of": {"30/06/2025"}})
+	if status != 303 {
+		t.Fatalf("start: %d", status)
+	}
+	path := h.Get("Location")
+	_, page, _ := lead.get(path)
+	forms := regexp.MustCompile(`action="(/assessments/\d+/values/\d+)"`).FindAllStringSubmatch(page, -1)
+	if len(forms) != 6 {
+		t.Fatalf("%d entered indicators to fill", len(forms))
+	}
+	officer := loggedInAs(t, env, "canbo.giaphu")
+	// The version from the acting user's page, else from whoever has a form
+	// (a crafted request by someone shown none).
+	version := func(bs ...*browser) string {
+		for _, b := range append(bs, lead, officer) {
+			_, p, _ := b.get(path)
+			if m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(p); m != nil {
+				return m[1]
+			}
+		}
+		t.Fatal("no form shows the version")
+		return ""
+	}
+	evidence := func() int { n, _ := env.store.CountRows(storetest.Ctx(), "evidence"); return n }
+	before := evidence()
+	if status, body := lead.uploadField(forms[0][1], map[string]string{"value": "1", "version": version()}, "evidence", "virus.exe", []byte("MZ not a photo")); status != 422 ||
+		!strings.Contains(body, "phải là ảnh (JPEG, PNG) hoặc PDF") {
+		t.Fatalf("not an image: %d", status)
+	}
+	if status, body := lead.uploadField(forms[0][1], map[string]string{"value": "nhiều", "version": version()}, "", "", nil); status != 422 || !strings.Contains(body, "Giá trị không hợp lệ") {
+		t.Fatalf("not a number: %d", status)
+	}
+	if evidence() != before {
+		t.Fatal("refused evidence was stored")
+	}
+	for i, f := range forms {
+		val := "1"
+		if i == 2 || i == 3 { // the rates: 4 and 9
+			val = "95"
+		}
+		var data []byte
+		if i == 0 {
+			data = []byte("%PDF-1.4\n% biên bản kiểm tra điểm Wi-Fi\n")
+		}
+		if status, body := lead.uploadField(f[1], map[string]string{"value": val, "version": version()}, "evidence", "bien-ban.pdf", data); status != 303 {
+			t.Fatalf("enter %s: %d %s", f[1], status, body)
+		}
+	}
+	review := func(b *browser, action string, extra url.Values) (int, string) {
+		if extra == nil {
+			extra = url.Values{}
+		}
+		extra.Set("action", action)
+		extra.Set("version", version(b))
+		st, body, _ := b.post(path+"/review", extra)
+		return st, body
+	}
+	if st, _ := review(lead, "submit", nil); st != 303 {
+		t.Fatalf("submit: %d", st)
+	}
+	if st, body := review(officer, "return", nil); st != 422 || !strings.Contains(body, `id="comment-err"`) {
+		t.Fatalf("return without a comment: %d", st)
+	}
+	if st, _ := review(officer, "return", url.Values{"comment": {"Thiếu ảnh điểm Wi-Fi thứ hai"}}); st != 303 {
+		t.Fatalf("return: %d", st)
+	}
+	if _, p, _ := lead.get(path); !strings.Contains(p, "Xã trả lại để sửa") || !strings.Contains(p, "Thiếu ảnh điểm Wi-Fi thứ hai") {
+		t.Fatal("the team does not see why")
+	}
+	if st, _ := review(lead, "submit", nil); st != 303 {
+		t.Fatalf("resubmit: %d", st)
+	}
+	province := loggedInAs(t, env, "canbo.laocai")
+	if st, body := review(province, "approve", url.Values{"decision_no": {"12/QĐ-UBND"}, "decision_date": {"15/07/2025"}}); st != 422 || !strings.Contains(body, "chưa được xã xác minh") {
+		t.Fatalf("approve before verification: %d", st)
+	}
+	if st, _ := review(officer, "verify", nil); st != 303 {
+		t.Fatalf("verify: %d", st)
+	}
+	st, _ := review(province, "approve", url.Values{"decision_no": {"12/QĐ-UBND"}, "decision_date": {"15/07/2025"}})
+	if st != 303 {
+		t.Fatalf("approve: %d", st)
+	}
+	_, p, _ := lead.get(path)
+	if !strings.Contains(p, "Đã phê duyệt") || strings.Count(p, `<li>`) < 5 {
+		t.Fatalf("approved page")
+	}
+}
