@@ -9,7 +9,7 @@ import (
 
 // resetOrder deletes children before parents.
 // The audit trail is append-only and survives a reset.
-var resetOrder = []string{"step_labels", "dossier_links", "dossier_steps", "dossiers", "featured_procedures", "announcement_villages", "announcement_uses", "announcements", "training_attendees", "trainings", "session_attendance", "session_logs", "calendar_feeds", "duty_roster", "duty_exceptions", "duty_slots", "team_members", "team_units", "teams", "positions", "uploads", "sessions", "api_tokens", "login_failures", "grants", "users", "residents", "households", "enrolments", "unit_events", "unit_links", "unit_slugs", "unit_parents", "unit_names", "units", "counters", "meta"}
+var resetOrder = []string{"lookup_failures", "zalo_groups", "village_equipment", "wifi_points", "village_profiles", "step_labels", "dossier_links", "dossier_steps", "dossiers", "featured_procedures", "announcement_villages", "announcement_uses", "announcements", "training_attendees", "trainings", "session_attendance", "session_logs", "calendar_feeds", "duty_roster", "duty_exceptions", "duty_slots", "team_members", "team_units", "teams", "positions", "uploads", "sessions", "api_tokens", "login_failures", "grants", "users", "residents", "households", "enrolments", "unit_events", "unit_links", "unit_slugs", "unit_parents", "unit_names", "units", "counters", "meta"}
 
 // Reset deletes every row of every table (thonso demo --reset), in one
 // transaction; the schema stays.
