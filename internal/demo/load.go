@@ -91,6 +91,9 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 	if err := s.WithClock(at(End)).SetFeatured(ctx, demoActor(), dc.ID, []string{"2.000815", "1.010041"}, domain.MustDate("2024-01-02")); err != nil {
 		return Result{}, fmt.Errorf("demo featured: %w", err)
 	}
+	if err := loadVillageInfo(ctx, s, dc.ID); err != nil {
+		return Result{}, err
+	}
 	dl, err := dossierLoads(ctx, s)
 	if err != nil {
 		return Result{}, err

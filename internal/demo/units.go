@@ -7,7 +7,7 @@ import "thonso/internal/domain"
 
 // Version of the demo data set; serve --demo on a database holding an
 // older one says so, and thonso demo --reset rebuilds it.
-const Version = "1"
+const Version = "2"
 
 // End is the last date of the demo story.
 var End = domain.MustDate("2026-10-31")

@@ -140,10 +140,16 @@ func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "public_layout" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		// Residents' pages (public_*) have their own tiny skeleton: no
+		// script, no account menu, no date bar.
+		layout := "layout.html"
+		if strings.HasPrefix(base, "public_") {
+			layout = "public_layout.html"
+		}
+		t, err := template.New(layout).Funcs(funcs).ParseFS(templateFS, "templates/"+layout, n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
 		}
