@@ -176,3 +176,15 @@ func PhoneLast4(s string) (string, bool) {
 	}
 	return s, true
 }
+
+// PhoneDisplay groups a phone's digits the way it is read aloud:
+// 0399 995 001 (mobiles), 0214 3456 789 (landlines); anything else as is.
+func PhoneDisplay(p string) string {
+	switch len(p) {
+	case 10:
+		return p[:4] + " " + p[4:7] + " " + p[7:]
+	case 11:
+		return p[:4] + " " + p[4:8] + " " + p[8:]
+	}
+	return p
+}

@@ -383,6 +383,20 @@ var matrix = []matrixRow{
 	{"POST", "/procedures/{code}", fixed("/procedures/2.000815"), url.Values{"name": {"Chứng thực bản sao từ bản chính giấy tờ, văn bản"}, "portal": {"provincial"},
 		"fully_online": {"1"}, "processing_days": {"1"}, "version": {"1"}}, map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"POST", "/villages/{code}/featured", fixed("/villages/T000001/featured"), url.Values{"procedures": {"1.010041"}, "next": {"/"}}, team(303)},
+	{"GET", "/v/{slug}", fixed("/v/dong-cam"), nil, all(200)},
+	{"GET", "/v/{slug}/qr.svg", fixed("/v/dong-cam/qr.svg"), nil, all(200)},
+	{"GET", "/v/{slug}/qr.png", fixed("/v/dong-cam/qr.png?size=256"), nil, all(200)},
+	{"GET", "/v/{slug}/poster.pdf", fixed("/v/dong-cam/poster.pdf"), nil, all(200)},
+	{"GET", "/v/{slug}/photo.jpg", fixed("/v/dong-cam/photo.jpg"), nil, all(404)}, // the demo has no photo
+	{"GET", "/tra-cuu", fixed("/tra-cuu?ma=ABCDEFGH"), nil, all(200)},
+	{"POST", "/tra-cuu", fixed("/tra-cuu"), url.Values{"code": {"ABCDEFGH"}, "phone4": {"0000"}}, all(422)},
+	{"GET", "/villages/{code}/public", fixed("/villages/T000001/public"), nil, team(200)},
+	{"POST", "/villages/{code}/intro", fixed("/villages/T000001/intro"), url.Values{"intro": {"Thôn có tổ trực ba tối mỗi tuần."}}, team(303)},
+	// Not multipart: refused as "not an image" beside the field, stored nothing.
+	{"POST", "/villages/{code}/photo", fixed("/villages/T000001/photo"), nil, team(422)},
+	{"POST", "/villages/{code}/wifi", fixed("/villages/T000001/wifi"), url.Values{"place": {"Trường tiểu học"}, "free": {"1"}, "since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/equipment", fixed("/villages/T000001/equipment"), url.Values{"kind": {"computer"}, "quantity": {"1"}, "eq_since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/zalo", fixed("/villages/T000001/zalo"), url.Values{"link": {"https://zalo.me/g/abc"}, "zalo_since": {"01/10/2026"}}, team(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

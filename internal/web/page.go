@@ -262,6 +262,7 @@ var funcs = template.FuncMap{
 	"channels":        func() []string { return store.Channels },
 	"add":             func(a, b int) int { return a + b },
 	"portalCodeUsual": domain.PortalCodeUsual,
+	"phoneVN":         domain.PhoneDisplay,
 	"minutes":         func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
 	"deref":           func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"thonso/internal/domain"
 	"thonso/internal/poster"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) {
 	}
 	var phones, procs, wifi []string
 	for _, m := range pp.Phones() {
-		phones = append(phones, m.FullName+" ("+pp.RoleName(m)+"): "+m.PublicPhone())
+		phones = append(phones, m.FullName+" ("+pp.RoleName(m)+"): "+domain.PhoneDisplay(m.PublicPhone()))
 	}
 	for _, pr := range vi.Featured {
 		line := pr.Name
@@ -68,7 +69,7 @@ func (s *Server) villagePoster(w http.ResponseWriter, r *http.Request) {
 		{Heading: p.T("village.featured"), Lines: procs},
 		{Heading: p.T("poster.wifi"), Lines: wifi},
 	}
-	doc.Footer = p.T("village.privacy", "commune", vi.Commune)
+	doc.Footer = p.T("village.privacy", "commune", vi.CommuneName)
 	if s.Demo {
 		doc.Footer = p.T("demo.banner") + " " + doc.Footer
 	}

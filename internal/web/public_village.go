@@ -14,21 +14,22 @@ import (
 // QR code show: no resident appears in it, and a member's phone only
 // with their consent.
 type villageInfo struct {
-	Village    domain.Unit
-	Commune    string // the commune (and province) the village belongs to today
-	Profile    domain.VillageProfile
-	Team       *domain.Team
-	Members    []domain.Member // active today; phones only through PublicPhone
-	Slots      []domain.Slot   // live today
-	Next       *domain.Occurrence
-	Exceptions []domain.Exception // upcoming changes to the schedule
-	Featured   []domain.Procedure
-	Wifi       []domain.WifiPoint
-	Equipment  []domain.Equipment
-	Zalo       []domain.ZaloGroup
-	Updated    time.Time // when the team last changed anything shown
-	URL        string    // the page's absolute URL, which the QR code carries
-	allExc     []domain.Exception
+	Village     domain.Unit
+	Commune     string // the commune and province the village belongs to today
+	CommuneName string // the commune alone
+	Profile     domain.VillageProfile
+	Team        *domain.Team
+	Members     []domain.Member // active today; phones only through PublicPhone
+	Slots       []domain.Slot   // live today
+	Next        *domain.Occurrence
+	Exceptions  []domain.Exception // upcoming changes to the schedule
+	Featured    []domain.Procedure
+	Wifi        []domain.WifiPoint
+	Equipment   []domain.Equipment
+	Zalo        []domain.ZaloGroup
+	Updated     time.Time // when the team last changed anything shown
+	URL         string    // the page's absolute URL, which the QR code carries
+	allExc      []domain.Exception
 }
 
 // publicPage is the village page's template data.
@@ -58,6 +59,9 @@ func (s *Server) loadVillageInfo(ctx context.Context, r *http.Request, u domain.
 			names = append(names, anc[i].Name)
 		}
 		vi.Commune = strings.Join(names, ", ")
+		if len(names) > 0 {
+			vi.CommuneName = names[0]
+		}
 	} else {
 		return vi, err
 	}
