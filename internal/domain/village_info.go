@@ -147,9 +147,9 @@ func LookupCodeWellFormed(s string) bool {
 	return true
 }
 
-// NormalizeLookupCode reads a code as typed: spaces and dashes dropped,
-// upper case, and the look-alikes the alphabet leaves out read as the
-// letter meant (O→0 is not in it either, so O and 0 both fail).
+// NormalizeLookupCode reads a code as typed: spaces, dots and dashes
+// dropped, upper case. Look-alikes (0/O, 1/I) are not in the alphabet, so
+// a code typed with one is malformed rather than silently another code.
 func NormalizeLookupCode(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
