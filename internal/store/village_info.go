@@ -219,33 +219,28 @@ func (s *Store) ZaloGroups(ctx context.Context, villageID int64, at domain.Date)
 // village's name or parent (zero when nothing is recorded).
 func (s *Store) VillageLastChange(ctx context.Context, villageID int64) (time.Time, error) {
 	teams := "(SELECT team_id FROM team_units WHERE unit_id = $1)"
-	qs := []string{
+	// One compound query (a page view pays for each statement it prepares).
+	q := strings.Join([]string{
 		"SELECT updated_at FROM village_profiles WHERE village_id = $1",
-		"SELECT updated_at FROM wifi_points WHERE village_id = $1 ORDER BY updated_at DESC LIMIT 1",
-		"SELECT updated_at FROM village_equipment WHERE village_id = $1 ORDER BY updated_at DESC LIMIT 1",
-		"SELECT updated_at FROM zalo_groups WHERE village_id = $1 ORDER BY updated_at DESC LIMIT 1",
-		"SELECT updated_at FROM teams WHERE id IN " + teams + " ORDER BY updated_at DESC LIMIT 1",
-		"SELECT updated_at FROM team_members WHERE team_id IN " + teams + " ORDER BY updated_at DESC LIMIT 1",
-		"SELECT created_at FROM duty_slots WHERE team_id IN " + teams + " ORDER BY created_at DESC LIMIT 1",
-		"SELECT created_at FROM duty_exceptions WHERE team_id IN " + teams + " ORDER BY created_at DESC LIMIT 1",
-		"SELECT created_at FROM unit_events WHERE unit_id = $1 ORDER BY created_at DESC LIMIT 1",
+		"SELECT updated_at FROM wifi_points WHERE village_id = $1",
+		"SELECT updated_at FROM village_equipment WHERE village_id = $1",
+		"SELECT updated_at FROM zalo_groups WHERE village_id = $1",
+		"SELECT updated_at FROM teams WHERE id IN " + teams,
+		"SELECT updated_at FROM team_members WHERE team_id IN " + teams,
+		"SELECT created_at FROM duty_slots WHERE team_id IN " + teams,
+		"SELECT created_at FROM duty_exceptions WHERE team_id IN " + teams,
+		"SELECT created_at FROM unit_events WHERE unit_id = $1",
 		// Featured procedures, and officers' edits of their catalogue entries.
 		"SELECT at FROM audit_log WHERE (unit_id = $1 AND entity = 'featured_procedures') OR (entity = 'procedure' AND entity_id IN " +
-			"(SELECT p.code FROM featured_procedures f JOIN procedures p ON p.id = f.procedure_id WHERE f.village_id = $1)) ORDER BY at DESC LIMIT 1",
-	}
+			"(SELECT p.code FROM featured_procedures f JOIN procedures p ON p.id = f.procedure_id WHERE f.village_id = $1))",
+	}, " UNION ALL ") + " ORDER BY 1 DESC LIMIT 1"
 	var last time.Time
-	for _, q := range qs {
-		var t time.Time
-		err := s.r.QueryRowContext(ctx, q, villageID).Scan(&t)
-		if err == sql.ErrNoRows {
-			continue
-		}
-		if err != nil {
-			return last, internal("village last change", err)
-		}
-		if t.After(last) {
-			last = t
-		}
+	err := s.r.QueryRowContext(ctx, q, villageID).Scan(&last)
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, internal("village last change", err)
 	}
 	return last.UTC(), nil
 }

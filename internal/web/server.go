@@ -54,6 +54,8 @@ type Server struct {
 	js     string                // fingerprinted URL of the script (progressive: every page works without it)
 	// publicCSS is the residents' pages' own small stylesheet.
 	publicCSS string
+	// gzipWriters are reused by the public pages (see newGzipWriter).
+	gzipWriters sync.Pool
 }
 
 type staticFile struct {
@@ -69,6 +71,7 @@ func New(s *Server) (*Server, error) {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	s.gzipWriters.New = newGzipWriter
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
