@@ -24,7 +24,8 @@ const (
 )
 
 // reencodePhoto checks an uploaded photo and re-encodes it as a JPEG no
-// wider than photoWidth. Decoding to pixels and encoding afresh keeps
+// wider than photoWidth, turned upright as its EXIF orientation says.
+// Decoding to pixels and encoding afresh keeps
 // nothing of the file but the picture: EXIF, GPS position, camera and
 // comments are gone.
 func reencodePhoto(data []byte) ([]byte, int, int, error) {
@@ -45,7 +46,7 @@ func reencodePhoto(data []byte) ([]byte, int, int, error) {
 	if err != nil {
 		return nil, 0, 0, domain.Errorf(domain.EINVALID, "photo.not_image").WithField("photo")
 	}
-	img = shrink(img, photoWidth)
+	img = orient(shrink(img, photoWidth), exifOrientation(data))
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
 		return nil, 0, 0, err
