@@ -244,3 +244,44 @@ func (s *Store) VillageLastChange(ctx context.Context, villageID int64) (time.Ti
 	}
 	return last.UTC(), nil
 }
+
+// infraTables names the dated infrastructure tables by kind, for EndInfra.
+var infraTables = map[string]string{"wifi": "wifi_points", "equipment": "village_equipment", "zalo": "zalo_groups"}
+
+// EndInfra records that a Wi-Fi point, a piece of equipment or the Zalo
+// group is gone after until (inclusive): the row stays, so the village
+// still reads as it was on earlier days. Only a row still open may end,
+// and not before it began.
+func (s *Store) EndInfra(ctx context.Context, a *domain.Actor, villageID int64, kind string, id int64, until domain.Date) error {
+	table, ok := infraTables[kind]
+	if !ok {
+		return domain.Errorf(domain.ENOTFOUND, "infra.not_found")
+	}
+	if err := s.inScope(ctx, a.Scope(domain.PermTeamManage), villageID, "unit.not_found"); err != nil {
+		return err
+	}
+	if until.IsZero() {
+		return domain.Errorf(domain.EINVALID, "infra.until_missing").WithField("until")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var since, end domain.Date
+		err := tx.QueryRowContext(ctx, "SELECT since, until FROM "+table+" WHERE id = $1 AND village_id = $2", id, villageID).Scan(&since, &end)
+		if err == sql.ErrNoRows {
+			return domain.Errorf(domain.ENOTFOUND, "infra.not_found")
+		}
+		if err != nil {
+			return internal("end infra", err)
+		}
+		if !end.IsZero() {
+			return domain.Errorf(domain.ECONFLICT, "infra.already_ended", "date", end)
+		}
+		if until.Before(since) {
+			return domain.Errorf(domain.EINVALID, "infra.until_before_since").WithField("until")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET until = $1, updated_at = $2 WHERE id = $3", until, s.now(), id); err != nil {
+			return internal("end infra", err)
+		}
+		return s.audit(ctx, tx, a, AuditEntry{Action: "update", Entity: strings.TrimSuffix(table, "s"), EntityID: strconv.FormatInt(id, 10), UnitID: villageID,
+			Changes: []Change{Plain("until", "", until.String())}})
+	})
+}

@@ -44,6 +44,7 @@ type fixture struct {
 	teamMember  int64      // one of its members
 	slotID      int64      // one of its slots
 	dossier     domain.Dossier
+	wifiID      int64 // one of Đông Căm's Wi-Fi points
 }
 
 var (
@@ -122,11 +123,15 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil || len(ds) == 0 {
 		return fixture{}, fmt.Errorf("no dossier: %v", err)
 	}
+	wifi, err := s.WifiPoints(ctx, dc.ID, demo.End)
+	if err != nil || len(wifi) == 0 {
+		return fixture{}, fmt.Errorf("no wifi: %v", err)
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
-	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0]}, nil
+	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], wifiID: wifi[0].ID}, nil
 }
 
 type matrixServer struct {
@@ -397,6 +402,9 @@ var matrix = []matrixRow{
 	{"POST", "/villages/{code}/wifi", fixed("/villages/T000001/wifi"), url.Values{"place": {"Trường tiểu học"}, "free": {"1"}, "since": {"01/10/2026"}}, team(303)},
 	{"POST", "/villages/{code}/equipment", fixed("/villages/T000001/equipment"), url.Values{"kind": {"computer"}, "quantity": {"1"}, "eq_since": {"01/10/2026"}}, team(303)},
 	{"POST", "/villages/{code}/zalo", fixed("/villages/T000001/zalo"), url.Values{"link": {"https://zalo.me/g/abc"}, "zalo_since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/infra/{kind}/{id}/end", func(f fixture, _ matrixServer) string {
+		return "/villages/T000001/infra/wifi/" + strconv.FormatInt(f.wifiID, 10) + "/end"
+	}, url.Values{"until": {"31/10/2026"}}, team(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

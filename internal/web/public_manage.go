@@ -95,6 +95,9 @@ func (ep *villageEditPage) date(field string, optional bool) domain.Date {
 	if v == "" {
 		if !optional {
 			ep.Errors[field] = ep.T("infra.since_missing")
+			if field == "until" {
+				ep.Errors[field] = ep.T("infra.until_missing")
+			}
 		}
 		return domain.Date{}
 	}
@@ -212,4 +215,29 @@ func renameField(err error, names map[string]string) error {
 		}
 	}
 	return err
+}
+
+// infraEnd records that a Wi-Fi point, equipment or the Zalo group is
+// gone after a date (the row stays for earlier days).
+func (s *Server) infraEnd(w http.ResponseWriter, r *http.Request) {
+	ep, ok := s.loadVillageEdit(w, r)
+	if !ok {
+		return
+	}
+	ep.take(r, "until")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, ep.Page, domain.Errorf(domain.ENOTFOUND, "infra.not_found"))
+		return
+	}
+	until := ep.date("until", false)
+	if len(ep.Errors) == 0 {
+		err = s.Store.EndInfra(r.Context(), actorOf(r), ep.Village.ID, r.PathValue("kind"), id, until)
+	}
+	if domain.ErrorCode(err) == domain.ECONFLICT {
+		fieldErr(s, ep.Lang, ep.Errors, err, "until")
+		s.render(w, http.StatusConflict, "village_edit", ep)
+		return
+	}
+	s.villageEditDone(w, r, ep, err, "until")
 }

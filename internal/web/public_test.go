@@ -693,6 +693,36 @@ func TestVillageEditForms(t *testing.T) {
 	if len(ws) != 3 {
 		t.Fatalf("as of 15/10/2026: %d points", len(ws))
 	}
+	// The market's Wi-Fi is gone after 30/10/2026: recorded, kept for
+	// earlier days, off today's page.
+	end := "/villages/T000001/infra/wifi/" + strconv.FormatInt(ws[1].ID, 10) + "/end"
+	for _, c := range []struct {
+		path, until string
+		status      int
+		msg         string
+	}{
+		{end, "", 422, "Hãy nhập ngày ngừng"},
+		{end, "01/01/2020", 422, "Ngày kết thúc không được trước ngày bắt đầu."},
+		{"/villages/T000001/infra/tivi/1/end", "30/10/2026", 404, "Không tìm thấy mục này"},
+		{"/villages/T000001/infra/wifi/999999/end", "30/10/2026", 404, "Không tìm thấy mục này"},
+		{end, "30/10/2026", 303, ""},
+		{end, "30/10/2026", 409, "Mục này đã ngừng từ ngày 30/10/2026."},
+	} {
+		status, page, _ := b.post(c.path, url.Values{"until": {c.until}})
+		if status != c.status || !strings.Contains(page, c.msg) {
+			t.Errorf("%s until=%q: %d, want %d with %q", c.path, c.until, status, c.status, c.msg)
+		}
+	}
+	if ws, _ := env.store.WifiPoints(ctx, mustVillage(t, env), domain.MustDate("2026-10-30")); len(ws) != 3 {
+		t.Fatalf("on its last day, 30/10/2026: %d points", len(ws))
+	}
+	if ws, _ := env.store.WifiPoints(ctx, mustVillage(t, env), domain.MustDate("2026-10-31")); len(ws) != 1 {
+		t.Fatalf("on 31/10/2026: %d points", len(ws))
+	}
+	_, page, _ = b.get("/v/dong-cam")
+	if strings.Contains(page, "DongCam-Cho") || !strings.Contains(page, "DongCam-NVH") {
+		t.Fatal("the ended point still shows")
+	}
 }
 
 // BenchmarkVillagePage serves Đông Căm's page (what a scan costs the

@@ -101,6 +101,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/villages/{code}/wifi", domain.PermTeamManage, s.wifiAdd),
 		perm("POST", "/villages/{code}/equipment", domain.PermTeamManage, s.equipmentAdd),
 		perm("POST", "/villages/{code}/zalo", domain.PermTeamManage, s.zaloAdd),
+		perm("POST", "/villages/{code}/infra/{kind}/{id}/end", domain.PermTeamManage, s.infraEnd),
 		perm("GET", "/villages/{code}/dossiers", domain.PermDossierEdit, s.dossierQueue),
 		perm("GET", "/villages/{code}/dossiers/new", domain.PermDossierEdit, s.dossierNewForm),
 		perm("GET", "/villages/{code}/dossiers/log", domain.PermDossierEdit, s.dossierLog),

@@ -131,6 +131,29 @@ func testVillageInfo(t *testing.T, open Opener) {
 	if _, _, err := s.Photo(Ctx(), dc.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("no photo: %v", err)
 	}
+	// Ending: dated, once, not before it began, only in scope.
+	bw, _ := s.WifiPoints(Ctx(), bau.ID, since)
+	if err := s.EndInfra(Ctx(), leader, bau.ID, "wifi", bw[0].ID, since.AddDays(-1)); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("end before since: %v", err)
+	}
+	if err := s.EndInfra(Ctx(), leader, dc.ID, "wifi", ws[0].ID, since); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("end out of scope: %v", err)
+	}
+	if err := s.EndInfra(Ctx(), leader, bau.ID, "wifi", ws[0].ID, since); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("end another village's row: %v", err)
+	}
+	if err := s.EndInfra(Ctx(), leader, bau.ID, "wifi", bw[0].ID, since.AddDays(3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndInfra(Ctx(), leader, bau.ID, "wifi", bw[0].ID, since.AddDays(5)); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("end twice: %v", err)
+	}
+	if w, _ := s.WifiPoints(Ctx(), bau.ID, since.AddDays(3)); len(w) != 1 {
+		t.Fatal("gone on its last day")
+	}
+	if w, _ := s.WifiPoints(Ctx(), bau.ID, since.AddDays(4)); len(w) != 0 {
+		t.Fatal("still there after its end")
+	}
 	if n, _ := s.CountWhere(Ctx(), "audit_log", "entity", "wifi_point"); n < 3 {
 		t.Fatalf("wifi audited %d times", n)
 	}
