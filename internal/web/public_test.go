@@ -211,6 +211,9 @@ func TestVillageSlugRedirect(t *testing.T) {
 			t.Errorf("%s: %d → %q, want 301 → %q", path, res.StatusCode, res.Header.Get("Location"), want)
 		}
 	}
+	if res, _ := plainGet(t, env.srv.URL+"/v/Dong-Cam-Moi"); res.StatusCode != 301 || res.Header.Get("Location") != "/v/dong-cam-moi" {
+		t.Errorf("capitals: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
 	res, body := plainGet(t, env.srv.URL+"/v/dong-cam-moi")
 	if res.StatusCode != 200 || !strings.Contains(string(body), "Thôn Đông Căm Mới") {
 		t.Fatalf("new slug: %d", res.StatusCode)

@@ -159,7 +159,7 @@ func (s *Server) publicVillage(w http.ResponseWriter, r *http.Request) (domain.U
 		}
 		return u, false
 	}
-	if !current {
+	if !current || slug != u.Slug { // an old slug, or another spelling of it
 		rest := strings.TrimPrefix(r.URL.Path, "/v/"+slug)
 		target := "/v/" + url.PathEscape(u.Slug) + rest
 		if r.URL.RawQuery != "" {
