@@ -20,12 +20,16 @@ func runServe(e *env, args []string) error {
 	fs.StringVar(&e.cfg.Addr, "addr", e.cfg.Addr, "listen address HOST:PORT; :0 picks a free port (env THONSO_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the Bảo Thắng demo data set when it is not there yet")
 	fs.StringVar(&e.cfg.TrustedProxies, "trusted-proxy", e.cfg.TrustedProxies, "reverse proxies allowed to set X-Forwarded-For: IPs or CIDRs, comma-separated (env THONSO_TRUSTED_PROXIES)")
+	fs.StringVar(&e.cfg.PublicURL, "public-url", e.cfg.PublicURL, "address residents reach the site at, e.g. https://thonso.example.vn; QR codes and posters carry it (env THONSO_PUBLIC_URL; default: the request's host)")
 	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
 	proxies, err := e.cfg.Proxies()
 	if err != nil {
+		return err
+	}
+	if err := e.cfg.CheckPublicURL(); err != nil {
 		return err
 	}
 	s, err := e.open()
@@ -46,7 +50,7 @@ func runServe(e *env, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies})
+	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies, PublicURL: e.cfg.PublicURL})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 
@@ -21,6 +22,9 @@ type Config struct {
 	Lang string // language of command-line messages: vi or en
 	// TrustedProxies may set X-Forwarded-For (comma-separated IPs or CIDRs).
 	TrustedProxies string
+	// PublicURL is the address residents reach the site at
+	// (https://thonso.example.vn): QR codes and posters carry it.
+	PublicURL string
 }
 
 // FromEnv returns the defaults overridden by THONSO_DB, THONSO_ADDR and THONSO_LANG.
@@ -33,6 +37,7 @@ func FromEnv() Config {
 		c.Addr = v
 	}
 	c.TrustedProxies = os.Getenv("THONSO_TRUSTED_PROXIES")
+	c.PublicURL = os.Getenv("THONSO_PUBLIC_URL")
 	if v := os.Getenv("THONSO_LANG"); strings.HasPrefix(v, "en") {
 		c.Lang = "en"
 	}
@@ -48,6 +53,19 @@ func (c *Config) DBFlag(fs *flag.FlagSet) {
 func (c Config) Validate() error {
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return domain.Errorf(domain.EINVALID, "db.dsn_unknown", "dsn", c.DB)
+	}
+	return nil
+}
+
+// CheckPublicURL checks the public base URL: empty (use the request's
+// host), or an absolute http(s) URL with a host and no query.
+func (c Config) CheckPublicURL() error {
+	if c.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--public-url "+c.PublicURL)
 	}
 	return nil
 }

@@ -105,6 +105,12 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 			return Result{}, fmt.Errorf("demo featured: %w", err)
 		}
 	}
+	if err := loadVillageInfo(ctx, s, dc.ID); err != nil {
+		return Result{}, err
+	}
+	if err := loadInfrastructure(ctx, s); err != nil {
+		return Result{}, err
+	}
 	dl, err := dossierLoads(ctx, s)
 	if err != nil {
 		return Result{}, err

@@ -54,13 +54,13 @@ func TestAssessmentInChromium(t *testing.T) {
 	}
 	png.Encode(f, img)
 	f.Close()
-	values := map[string]string{"2": "2", "4": "85", "9": "60", "10": "1"}
-	for _, code := range []string{"2", "3", "4", "9", "10", "11"} {
+	values := map[string]string{"4": "85", "9": "60", "10": "1"}
+	for _, code := range []string{"4", "9", "10"} {
 		form := "#enter-" + code
 		if v, ok := values[code]; ok {
 			lead.setField(form+" input[name=value]", v)
 		}
-		if code == "2" {
+		if code == "4" {
 			ctx, cancel := lead.step()
 			if _, err := chromedp.Run(ctx, chromedp.SetUploadFiles(chromedp.CSS(form+" input[type=file]"), []string{photo})); err != nil {
 				cancel()
@@ -70,7 +70,7 @@ func TestAssessmentInChromium(t *testing.T) {
 		}
 		lead.submit(form+"-save", http.StatusOK)
 	}
-	lead.wantText("#ind-2", "minh chứng")
+	lead.wantText("#ind-4", "minh chứng")
 	lead.submit("#assessment-submit", http.StatusOK)
 	lead.wantText("#assessment-state", "Đã gửi xã")
 	path := lead.path()

@@ -56,6 +56,9 @@ func Computations() map[string]Computation {
 		{Name: "dossiers_in_period", Basis: "dossiers", run: dossiersInPeriod, rows: dossierRows},
 		{Name: "hands_on_trainings", Basis: "trainings", run: handsOnTrainings, rows: trainingRows},
 		{Name: "announcements_month", Basis: "announcements", run: announcementsMonth},
+		{Name: "free_wifi_points", Basis: "wifi", run: freeWifi, rows: wifiRows},
+		{Name: "cultural_house_equipped", Basis: "equipment", run: equipped, rows: equipmentRows},
+		{Name: "village_page_published", Basis: "page", run: pagePublished},
 	}
 	out := make(map[string]Computation, len(list))
 	for _, c := range list {
@@ -293,4 +296,58 @@ func announcementsMonth(ctx context.Context, s *Store, c CompInput) (domain.Meas
 		      AND a.team_id IN (SELECT tu.team_id FROM team_units tu JOIN teams t ON t.id = tu.team_id WHERE tu.unit_id = $1 AND t.kind = 'village')))`,
 		c.VillageID, c.At.AddDays(-30), c.At).Scan(&n)
 	return count(n), internal("announcements", err)
+}
+
+// freeWifi counts the village's free Wi-Fi points in service on the date.
+func freeWifi(ctx context.Context, s *Store, c CompInput) (domain.Measure, error) {
+	rows, err := wifiRows(ctx, s, c)
+	n := 0
+	for _, r := range rows {
+		if r.In {
+			n++
+		}
+	}
+	return count(n), err
+}
+
+func wifiRows(ctx context.Context, s *Store, c CompInput) ([]ProvRow, error) {
+	ws, err := s.WifiPoints(ctx, c.VillageID, c.At)
+	var out []ProvRow
+	for _, w := range ws {
+		out = append(out, ProvRow{Kind: "wifi", ID: w.ID, In: w.Free})
+	}
+	return out, err
+}
+
+// equipped: the cultural house has a computer and an internet line in
+// service on the date.
+func equipped(ctx context.Context, s *Store, c CompInput) (domain.Measure, error) {
+	es, err := s.Equipment(ctx, c.VillageID, c.At)
+	var computer, line bool
+	for _, e := range es {
+		computer = computer || (e.Kind == domain.EquipComputer && e.Quantity > 0)
+		line = line || e.Kind == domain.EquipInternetLine
+	}
+	return yes(computer && line), err
+}
+
+func equipmentRows(ctx context.Context, s *Store, c CompInput) ([]ProvRow, error) {
+	es, err := s.Equipment(ctx, c.VillageID, c.At)
+	var out []ProvRow
+	for _, e := range es {
+		out = append(out, ProvRow{Kind: "equipment", ID: e.ID, In: true})
+	}
+	return out, err
+}
+
+// pagePublished: the village's public page and its QR code exist and
+// introduce the village — it has a public slug and, on the date, a team
+// whose schedule and members the page shows.
+func pagePublished(ctx context.Context, s *Store, c CompInput) (domain.Measure, error) {
+	u, err := s.UnitByID(ctx, c.VillageID, c.At)
+	if err != nil {
+		return domain.Measure{}, err
+	}
+	_, team, err := s.villageTeam(ctx, c.VillageID, c.At)
+	return yes(u.Slug != "" && team), err
 }

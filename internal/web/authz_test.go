@@ -49,6 +49,7 @@ type fixture struct {
 	teamMember                                         int64 // one of its members
 	slotID                                             int64 // one of its slots
 	dossier                                            domain.Dossier
+	wifiID                                             int64 // one of Đông Căm's Wi-Fi points
 }
 
 var (
@@ -156,12 +157,16 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
+	wifi, err := s.WifiPoints(ctx, dc.ID, demo.End)
+	if err != nil || len(wifi) == 0 {
+		return fixture{}, fmt.Errorf("no wifi: %v", err)
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
 	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID,
-		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID}, nil
+		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, wifiID: wifi[0].ID}, nil
 }
 
 type matrixServer struct {
@@ -452,6 +457,23 @@ var matrix = []matrixRow{
 	}, nil,
 		map[string]int{"anon": 303, "admin": 422, "officer": 422, "officer_out": 404, "leader": 422, "member": 403, "viewer": 403}},
 	{"GET", "/evidence/{id}", func(f fixture, _ matrixServer) string { return "/evidence/" + strconv.FormatInt(f.evidenceID, 10) }, nil, reports(200)},
+	{"GET", "/v/{slug}", fixed("/v/dong-cam"), nil, all(200)},
+	{"GET", "/v/{slug}/qr.svg", fixed("/v/dong-cam/qr.svg"), nil, all(200)},
+	{"GET", "/v/{slug}/qr.png", fixed("/v/dong-cam/qr.png?size=256"), nil, all(200)},
+	{"GET", "/v/{slug}/poster.pdf", fixed("/v/dong-cam/poster.pdf"), nil, all(200)},
+	{"GET", "/v/{slug}/photo.jpg", fixed("/v/dong-cam/photo.jpg"), nil, all(404)}, // the demo has no photo
+	{"GET", "/tra-cuu", fixed("/tra-cuu?ma=ABCDEFGH"), nil, all(200)},
+	{"POST", "/tra-cuu", fixed("/tra-cuu"), url.Values{"code": {"ABCDEFGH"}, "phone4": {"0000"}}, all(422)},
+	{"GET", "/villages/{code}/public", fixed("/villages/T000001/public"), nil, team(200)},
+	{"POST", "/villages/{code}/intro", fixed("/villages/T000001/intro"), url.Values{"intro": {"Thôn có tổ trực ba tối mỗi tuần."}}, team(303)},
+	// Not multipart: refused as "not an image" beside the field, stored nothing.
+	{"POST", "/villages/{code}/photo", fixed("/villages/T000001/photo"), nil, team(422)},
+	{"POST", "/villages/{code}/wifi", fixed("/villages/T000001/wifi"), url.Values{"place": {"Trường tiểu học"}, "free": {"1"}, "since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/equipment", fixed("/villages/T000001/equipment"), url.Values{"kind": {"computer"}, "quantity": {"1"}, "eq_since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/zalo", fixed("/villages/T000001/zalo"), url.Values{"link": {"https://zalo.me/g/abc"}, "zalo_since": {"01/10/2026"}}, team(303)},
+	{"POST", "/villages/{code}/infra/{kind}/{id}/end", func(f fixture, _ matrixServer) string {
+		return "/villages/T000001/infra/wifi/" + strconv.FormatInt(f.wifiID, 10) + "/end"
+	}, url.Values{"until": {"31/10/2026"}}, team(303)},
 	{"GET", "/audit", fixed("/audit"), nil, staff(200, 200)},
 	{"GET", "/audit.csv", fixed("/audit.csv?purpose=inspection"), nil, staff(200, 200)},
 }

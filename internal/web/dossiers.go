@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -265,8 +266,9 @@ type dossierPage struct {
 	// of them all, each paper once.
 	Linked    []domain.Procedure
 	Documents []string
-	Member    string // the assisting member's name, for the slip
-	Helpers   string // the other members who helped, by name
+	Member    string        // the assisting member's name, for the slip
+	Helpers   string        // the other members who helped, by name
+	LookupQR  template.HTML // QR code to /tra-cuu?ma=CODE, printed on the slip
 	Form      map[string]string
 	Errors    map[string]string
 }
@@ -283,7 +285,7 @@ func (s *Server) loadDossier(w http.ResponseWriter, r *http.Request, p *Page) (*
 		s.fail(w, p, err)
 		return nil, false
 	}
-	dp := &dossierPage{Page: p, D: d, Form: map[string]string{"on": p.Today.VN()}, Errors: map[string]string{}}
+	dp := &dossierPage{Page: p, D: d, Form: map[string]string{"on": p.Today.VN()}, Errors: map[string]string{}, LookupQR: s.lookupQR(r, d.LookupCode)}
 	if dp.Proc, err = s.Store.ProcedureByID(ctx, d.ProcedureID); err == nil {
 		if dp.Village, err = s.Store.UnitByID(ctx, d.VillageID, p.At); err == nil {
 			dp.Steps, err = s.Store.DossierSteps(ctx, d.ID)

@@ -145,11 +145,19 @@ func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" || strings.HasPrefix(base, "_") {
+		if base == "layout" || base == "public_layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		files := append([]string{"templates/layout.html"}, partials...)
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, append(files, n)...)
+		// Residents' pages (public_*) have their own tiny skeleton: no
+		// script, no account menu, no date bar; the others share partials.
+		layout := "layout.html"
+		files := []string{"templates/layout.html"}
+		if strings.HasPrefix(base, "public_") {
+			layout, files = "public_layout.html", []string{"templates/public_layout.html"}
+		} else {
+			files = append(files, partials...)
+		}
+		t, err := template.New(layout).Funcs(funcs).ParseFS(templateFS, append(files, n)...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
 		}
@@ -261,6 +269,7 @@ var funcs = template.FuncMap{
 	"channels":        func() []string { return store.Channels },
 	"add":             func(a, b int) int { return a + b },
 	"portalCodeUsual": domain.PortalCodeUsual,
+	"phoneVN":         domain.PhoneDisplay,
 	"minutes":         func(t time.Time) int { v := t.In(domain.Vietnam()); return v.Hour()*60 + v.Minute() },
 	"deref":           func(t *time.Time) time.Time { return *t },
 	"fieldOf": func(f formPage, name, label, typ string) formField {

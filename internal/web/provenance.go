@@ -34,7 +34,7 @@ type provenancePage struct {
 
 // describe turns provenance rows into lines the viewer may see; residents'
 // names only with resident:view on the village, else masked.
-func (s *Server) describe(ctx context.Context, a *domain.Actor, v domain.Unit, rows []store.ProvRow) (in, out []provRow, hidden bool, err error) {
+func (s *Server) describe(ctx context.Context, a *domain.Actor, v domain.Unit, rows []store.ProvRow, lang string) (in, out []provRow, hidden bool, err error) {
 	names, _ := s.Store.Covers(ctx, a.Scope(domain.PermResidentView), v.ID)
 	dossiers, _ := s.Store.Covers(ctx, a.Scope(domain.PermDossierEdit), v.ID)
 	procs := map[int64]string{}
@@ -92,6 +92,8 @@ func (s *Server) describe(ctx context.Context, a *domain.Actor, v domain.Unit, r
 				return nil, nil, false, err
 			}
 			pr.Label, pr.Detail = t.Topic, t.On.VN()
+		case "wifi", "equipment":
+			pr.Label, pr.Detail = s.infraLine(ctx, v, r, lang)
 		default:
 			continue
 		}
@@ -185,7 +187,7 @@ func (s *Server) showProvenance(w http.ResponseWriter, r *http.Request, pp *prov
 	p := pp.Page
 	a := actorOf(r)
 	var err error
-	if pp.Counted, pp.Others, pp.Hidden, err = s.describe(r.Context(), a, pp.Village, rows); err != nil {
+	if pp.Counted, pp.Others, pp.Hidden, err = s.describe(r.Context(), a, pp.Village, rows, p.Lang); err != nil {
 		s.fail(w, p, err)
 		return
 	}
@@ -206,4 +208,25 @@ func indicatorByCode(cs domain.CriteriaSet, code string) (domain.Indicator, bool
 		}
 	}
 	return domain.Indicator{}, false
+}
+
+// infraLine describes a Wi-Fi point or a piece of equipment of the village
+// (any date: the record may have ended since).
+func (s *Server) infraLine(ctx context.Context, v domain.Unit, r store.ProvRow, lang string) (label, detail string) {
+	if r.Kind == "wifi" {
+		ws, _ := s.Store.WifiPoints(ctx, v.ID, domain.Date{})
+		for _, w := range ws {
+			if w.ID == r.ID {
+				return w.Place, w.Provider + " · " + w.Since.VN()
+			}
+		}
+		return "Wi-Fi", ""
+	}
+	es, _ := s.Store.Equipment(ctx, v.ID, domain.Date{})
+	for _, e := range es {
+		if e.ID == r.ID {
+			return s.Cat.T(lang, "equipment.kind."+string(e.Kind), nil), e.Detail + " · " + e.Since.VN()
+		}
+	}
+	return "", ""
 }

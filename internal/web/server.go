@@ -38,6 +38,10 @@ type Server struct {
 	Demo bool
 	// TrustedProxies may set X-Forwarded-For; nobody else can.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the site's address as residents reach it
+	// (https://thonso.example.vn); the QR codes carry it. Empty: the
+	// request's own scheme and host.
+	PublicURL string
 
 	// progress of running imports by upload id (rows done): kept in
 	// memory because the import's own transaction holds SQLite's only
@@ -48,6 +52,10 @@ type Server struct {
 	static map[string]staticFile // by fingerprinted name
 	css    string                // fingerprinted URL of the stylesheet
 	js     string                // fingerprinted URL of the script (progressive: every page works without it)
+	// publicCSS is the residents' pages' own small stylesheet.
+	publicCSS string
+	// gzipWriters are reused by the public pages (see newGzipWriter).
+	gzipWriters sync.Pool
 }
 
 type staticFile struct {
@@ -63,6 +71,7 @@ func New(s *Server) (*Server, error) {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	s.gzipWriters.New = newGzipWriter
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -98,6 +107,8 @@ func (s *Server) loadStatic() error {
 			s.css = "/static/" + fp
 		case "app.js":
 			s.js = "/static/" + fp
+		case "public.css":
+			s.publicCSS = "/static/" + fp
 		}
 		return nil
 	})

@@ -51,6 +51,8 @@ func Run(t *testing.T, open Opener) {
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},
 		{"DemoDossiers", testDemoDossiers},
+		{"VillageInfo", testVillageInfo},
+		{"Lookup", testLookup},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
