@@ -114,6 +114,7 @@ func (s *Server) table() []routeDef {
 		perm("POST", "/dossiers/{id}/steps", domain.PermDossierEdit, s.dossierStep),
 		perm("POST", "/dossiers/{id}/documents", domain.PermDossierEdit, s.dossierDocuments),
 		perm("GET", "/villages/{code}/scorecard", domain.PermReportView, s.scorecard),
+		perm("GET", "/units/{code}/criteria", domain.PermReportView, s.criteriaMatrix),
 		perm("GET", "/villages/{code}/scorecard/{indicator}", domain.PermReportView, s.scorecardRows),
 		perm("POST", "/villages/{code}/assessments", domain.PermTeamManage, s.assessmentStart),
 		perm("GET", "/assessments/{id}", domain.PermReportView, s.assessmentShow),

@@ -190,3 +190,31 @@ func TestAssessmentWeb(t *testing.T) {
 		t.Fatalf("approved page")
 	}
 }
+
+// TestCriteriaMatrix: today's Gia Phú on 31/12/2025 holds old Gia Phú's
+// and Xuân Giao's villages; each row is its latest approved assessment;
+// as it was on 31/12/2024, old Gia Phú alone.
+func TestCriteriaMatrix(t *testing.T) {
+	env := newLoginEnv(t)
+	b := loggedInAs(t, env, "canbo.giaphu")
+	status, body, _ := b.get("/units/02923/criteria?at=31/12/2025")
+	if status != 200 || !strings.Contains(body, `id="criteria-matrix"`) || !strings.Contains(body, "Thôn Đông Căm") {
+		t.Fatalf("matrix %d", status)
+	}
+	rows := strings.Count(body, `<th scope="row">`)
+	cells := strings.Count(body, `class="c-met" title="`) + strings.Count(body, `class="c-unmet" title="`)
+	assessed := strings.Count(body, `<span class="meta"><a href="/assessments/`)
+	if rows == 0 || assessed == 0 || cells != assessed*16 || strings.Count(body, "Chưa đánh giá") != rows-assessed {
+		t.Fatalf("%d villages, %d assessed, %d indicator cells", rows, assessed, cells)
+	}
+	if !regexp.MustCompile(`\d+/\d+ thôn đạt trong số thôn đã có đánh giá được phê duyệt`).MatchString(body) {
+		t.Fatal("no attainment line")
+	}
+	_, older, _ := b.get("/units/02923/criteria?at=31/12/2024")
+	if strings.Count(older, `<th scope="row">`) > rows {
+		t.Fatal("more villages as it was than after the merge")
+	}
+	if status, _, _ := b.get("/units/02923/criteria?at=32/12/2024"); status != 400 {
+		t.Fatalf("bad date: %d", status)
+	}
+}
