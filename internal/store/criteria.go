@@ -14,11 +14,16 @@ func knownComputation(name string) bool { _, ok := Computations()[name]; return 
 // CreateSet records a new criteria set as a draft, version 1 unless given,
 // for a unit within the actor's criteria:manage scope.
 func (s *Store) CreateSet(ctx context.Context, a *domain.Actor, cs domain.CriteriaSet) (domain.CriteriaSet, error) {
-	cs.Name = textvi.Normalize(cs.Name)
-	if err := cs.Validate(knownComputation); err != nil {
+	if err := s.inScope(ctx, a.Scope(domain.PermCriteriaManage), cs.OwnerID, "unit.not_found"); err != nil {
 		return cs, err
 	}
-	if err := s.inScope(ctx, a.Scope(domain.PermCriteriaManage), cs.OwnerID, "unit.not_found"); err != nil {
+	return s.createSet(ctx, a, cs)
+}
+
+// createSet writes a new draft set once the caller checked the owner.
+func (s *Store) createSet(ctx context.Context, a *domain.Actor, cs domain.CriteriaSet) (domain.CriteriaSet, error) {
+	cs.Name = textvi.Normalize(cs.Name)
+	if err := cs.Validate(knownComputation); err != nil {
 		return cs, err
 	}
 	if cs.Version == 0 {
@@ -131,7 +136,7 @@ func (s *Store) UpdateSet(ctx context.Context, a *domain.Actor, cs domain.Criter
 	if err != nil {
 		return cs, err
 	}
-	if err := s.inScope(ctx, a.Scope(domain.PermCriteriaManage), old.OwnerID, "criteria.not_found"); err != nil {
+	if err := s.setInScope(ctx, a, old.OwnerID); err != nil {
 		return cs, err
 	}
 	if used, err := s.setHasAssessments(ctx, cs.ID); err != nil || (used && old.Status != domain.SetDraft) {
@@ -180,7 +185,7 @@ func (s *Store) SetStatus(ctx context.Context, a *domain.Actor, id int64, status
 	if err != nil {
 		return err
 	}
-	if err := s.inScope(ctx, a.Scope(domain.PermCriteriaManage), cs.OwnerID, "criteria.not_found"); err != nil {
+	if err := s.setInScope(ctx, a, cs.OwnerID); err != nil {
 		return err
 	}
 	switch status {
@@ -222,8 +227,11 @@ func (s *Store) CopySet(ctx context.Context, a *domain.Actor, id int64) (domain.
 	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE(max(version), 0) FROM criteria_sets WHERE owner_id = $1 AND name = $2", cs.OwnerID, cs.Name).Scan(&top); err != nil {
 		return cs, internal("copy set", err)
 	}
+	if err := s.setInScope(ctx, a, cs.OwnerID); err != nil {
+		return cs, err
+	}
 	cs.CopiedFrom, cs.Version = cs.ID, top+1
-	return s.CreateSet(ctx, a, cs)
+	return s.createSet(ctx, a, cs)
 }
 
 // SetSummary is a line of a list of sets.
@@ -245,7 +253,7 @@ func (s *Store) Sets(ctx context.Context, scope domain.Scope) ([]SetSummary, err
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	where := "1=1"
 	if !scope.All {
-		where = "owner_id IN " + subtree(scope, arg)
+		where = "owner_id IN " + ownersOf(scope, arg)
 	}
 	rs, err := s.r.QueryContext(ctx, "SELECT id, owner_id, name, period_from, period_to, version, status FROM criteria_sets WHERE "+where+" ORDER BY period_from DESC, name, version DESC", args...)
 	if err != nil {
@@ -282,4 +290,49 @@ func (s *Store) SetInForce(ctx context.Context, villageID int64, at domain.Date)
 	}
 	cs, err := s.Set(ctx, id)
 	return cs, err == nil, err
+}
+
+// SetAssessmentCount counts the assessments made against a set.
+func (s *Store) SetAssessmentCount(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM assessments WHERE set_id = $1", id).Scan(&n)
+	return n, internal("criteria set", err)
+}
+
+// ownersOf is the SQL set of units whose criteria sets a scope manages:
+// the units in scope, and those dissolved whose duties passed to one of
+// them (CONVENTIONS.md: Bảo Thắng's set belongs to Lào Cai from
+// 01/07/2025).
+func ownersOf(scope domain.Scope, arg func(any) string) string {
+	in := subtree(scope, arg)
+	return "(SELECT id FROM units WHERE id IN " + in + " UNION SELECT l.from_id FROM unit_links l WHERE l.kind = 'dissolve' AND l.to_id IN " + in + ")"
+}
+
+// ManagesSet says whether a scope (criteria:manage) manages a set owned
+// by ownerID, directly or as the heir of a dissolved owner.
+func (s *Store) ManagesSet(ctx context.Context, scope domain.Scope, ownerID int64) (bool, error) {
+	if scope.All {
+		return true, nil
+	}
+	if scope.Empty() {
+		return false, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	q := "SELECT count(*) FROM units WHERE id = " + arg(ownerID) + " AND id IN " + ownersOf(scope, arg)
+	var n int
+	err := s.r.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n > 0, internal("manages set", err)
+}
+
+// setInScope is not-found for a set the actor does not manage.
+func (s *Store) setInScope(ctx context.Context, a *domain.Actor, ownerID int64) error {
+	ok, err := s.ManagesSet(ctx, a.Scope(domain.PermCriteriaManage), ownerID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
+	}
+	return nil
 }

@@ -43,13 +43,13 @@ type fixture struct {
 	trainingID  int64      // a training of Đông Căm's team with nobody named yet
 	// Assessments of Đông Căm: a decided one of the demo, and a draft with
 	// one entered value and its evidence.
-	pastID, draftID, enteredID, computedID, evidenceID int64
-	draftVersion                                       int
-	teamID                                             int64 // Đông Căm's team
-	teamMember                                         int64 // one of its members
-	slotID                                             int64 // one of its slots
-	dossier                                            domain.Dossier
-	wifiID                                             int64 // one of Đông Căm's Wi-Fi points
+	pastID, draftID, enteredID, computedID, evidenceID, setID int64
+	draftVersion                                              int
+	teamID                                                    int64 // Đông Căm's team
+	teamMember                                                int64 // one of its members
+	slotID                                                    int64 // one of its slots
+	dossier                                                   domain.Dossier
+	wifiID                                                    int64 // one of Đông Căm's Wi-Fi points
 }
 
 var (
@@ -166,7 +166,7 @@ func buildFixture(dir string) (fixture, error) {
 		return fixture{}, err
 	}
 	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID,
-		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, wifiID: wifi[0].ID}, nil
+		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, setID: set.ID, wifiID: wifi[0].ID}, nil
 }
 
 type matrixServer struct {
@@ -442,6 +442,13 @@ var matrix = []matrixRow{
 	{"POST", "/procedures/{code}", fixed("/procedures/2.000815"), url.Values{"name": {"Chứng thực bản sao từ bản chính giấy tờ, văn bản"}, "portal": {"provincial"},
 		"fully_online": {"1"}, "processing_days": {"1"}, "version": {"1"}}, map[string]int{"anon": 303, "admin": 303, "officer": 303, "officer_out": 303, "*": 403}},
 	{"POST", "/villages/{code}/featured", fixed("/villages/T000001/featured"), url.Values{"procedures": {"1.010041"}, "next": {"/"}}, team(303)},
+	{"GET", "/criteria", fixed("/criteria"), nil, map[string]int{"anon": 303, "admin": 200, "*": 403}},
+	{"GET", "/criteria/{id}", func(f fixture, _ matrixServer) string { return "/criteria/" + strconv.FormatInt(f.setID, 10) }, nil, map[string]int{"anon": 303, "admin": 200, "*": 403}},
+	{"POST", "/criteria/{id}", func(f fixture, _ matrixServer) string { return "/criteria/" + strconv.FormatInt(f.setID, 10) }, nil, map[string]int{"anon": 303, "admin": 422, "*": 403}},
+	{"POST", "/criteria/{id}/copy", func(f fixture, _ matrixServer) string { return "/criteria/" + strconv.FormatInt(f.setID, 10) + "/copy" }, nil, map[string]int{"anon": 303, "admin": 303, "*": 403}},
+	{"POST", "/criteria/{id}/status", func(f fixture, _ matrixServer) string {
+		return "/criteria/" + strconv.FormatInt(f.setID, 10) + "/status"
+	}, url.Values{"status": {"retired"}}, map[string]int{"anon": 303, "admin": 303, "*": 403}},
 	{"GET", "/units/{code}/criteria", fixed("/units/02923/criteria?at=31/12/2025"), nil,
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 404, "member": 404, "viewer": 200}},
 	{"GET", "/villages/{code}/scorecard", fixed("/villages/T000001/scorecard?at=31/10/2024"), nil, reports(200)},

@@ -218,3 +218,79 @@ func TestCriteriaMatrix(t *testing.T) {
 		t.Fatalf("bad date: %d", status)
 	}
 }
+
+// TestCriteriaSetForm: the province that took over Bảo Thắng's duties
+// manages its set; the set in use is frozen; its copy is edited, a bad
+// line comes back at its box with nothing stored, a good edit is saved.
+func TestCriteriaSetForm(t *testing.T) {
+	env := newLoginEnv(t)
+	b := loggedInAs(t, env, "canbo.laocai")
+	status, body, _ := b.get("/criteria")
+	m := regexp.MustCompile(`href="/criteria/(\d+)">Bộ tiêu chí thôn chuyển đổi số thông minh huyện Bảo Thắng`).FindStringSubmatch(body)
+	if status != 200 || m == nil {
+		t.Fatalf("sets %d: %s", status, body)
+	}
+	_, page, _ := b.get("/criteria/" + m[1])
+	if !strings.Contains(page, `id="set-frozen"`) || strings.Contains(page, `id="set-save"`) {
+		t.Fatal("a set in use is editable")
+	}
+	status, _, h := b.post("/criteria/"+m[1]+"/copy", nil)
+	if status != 303 {
+		t.Fatalf("copy: %d", status)
+	}
+	path := h.Get("Location")
+	_, page, _ = b.get(path)
+	if !strings.Contains(page, "Phiên bản 2") || !strings.Contains(page, `id="set-save"`) {
+		t.Fatal("the copy is not an editable version 2")
+	}
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input name="([^"]+)"[^>]*value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="lock" value="(\d+)"`).FindAllStringSubmatch(page, -1) {
+		form.Set("lock", m[1])
+	}
+	for _, sel := range regexp.MustCompile(`(?s)<select name="([^"]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(page, -1) {
+		if opt := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(sel[2]); opt != nil {
+			form.Set(sel[1], opt[1])
+		} else if opt := regexp.MustCompile(`<option value="([^"]*)"`).FindStringSubmatch(sel[2]); opt != nil {
+			form.Set(sel[1], opt[1])
+		}
+	}
+	for _, k := range []string{"name", "from", "to", "rule_min"} {
+		if v := regexp.MustCompile(`id="` + k + `" name="` + k + `"[^>]*value="([^"]*)"`).FindStringSubmatch(page); v != nil {
+			form.Set(k, v[1])
+		}
+	}
+	form.Set("rule", "all_mandatory")
+	for _, c := range []string{"0", "1", "2", "4", "6", "7", "10", "11", "12"} { // the report's (R) ones stay mandatory
+		form.Set("ind."+c+".mandatory", "1")
+	}
+	before, _ := env.store.CountRows(storetest.Ctx(), "indicators")
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("ind.1.min", "3")
+	bad.Set("ind.1.max", "2")
+	status, body, _ = b.post(path, bad)
+	if status != 422 || !strings.Contains(body, `id="ind-1-target-err"`) || !strings.Contains(body, "mức thấp 3 lớn hơn mức cao 2") {
+		t.Fatalf("inverted range %d", status)
+	}
+	bad.Set("ind.1.min", "1")
+	bad.Set("ind.3.code", "1")
+	if status, body, _ = b.post(path, bad); status != 422 || !strings.Contains(body, "Mã chỉ tiêu 1 bị trùng") {
+		t.Fatalf("duplicate code %d", status)
+	}
+	if after, _ := env.store.CountRows(storetest.Ctx(), "indicators"); after != before {
+		t.Fatal("a refused set changed the indicators")
+	}
+	form.Set("ind.5.min", "85")
+	status, _, h = b.post(path, form)
+	if status != 303 {
+		t.Fatalf("save: %d", status)
+	}
+	if _, page, _ = b.get(h.Get("Location")); !strings.Contains(page, `id="set-saved"`) || !strings.Contains(page, `name="ind.5.min" id="ind-5-min" value="85"`) {
+		t.Fatalf("the edit was not saved: %v %s", strings.Contains(page, `id="set-saved"`), regexp.MustCompile(`name="ind.5.min"[^>]*>`).FindString(page))
+	}
+}

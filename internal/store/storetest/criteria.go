@@ -85,6 +85,20 @@ func testCriteriaSets(t *testing.T, open Opener) {
 	if now.ID != v2.ID || old.Status != domain.SetRetired {
 		t.Fatalf("version 2 in force: %d (old %s)", now.ID, old.Status)
 	}
+	// The province that took over the dissolved district's duties manages
+	// its sets; a commune officer does not.
+	pu, _, _ := s.Credentials(Ctx(), "canbo.laocai")
+	province := mustActor(t, s, pu)
+	if ok, _ := s.ManagesSet(Ctx(), province.Scope(domain.PermCriteriaManage), bt.ID); !ok {
+		t.Fatal("Lào Cai does not manage Bảo Thắng's set")
+	}
+	if list, _ := s.Sets(Ctx(), province.Scope(domain.PermCriteriaManage)); len(list) != 2 {
+		t.Fatalf("Lào Cai's sets: %+v", list)
+	}
+	cu, _, _ := s.Credentials(Ctx(), "canbo.giaphu")
+	if _, err := s.CopySet(Ctx(), mustActor(t, s, cu), cs.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("a commune officer copied the set: %v", err)
+	}
 	// A team leader cannot make sets.
 	u, _, _ := s.Credentials(Ctx(), "totruong.dongcam")
 	if _, err := s.CreateSet(Ctx(), mustActor(t, s, u), demo.BaoThangSet(bt.ID)); domain.ErrorCode(err) != domain.ENOTFOUND {
