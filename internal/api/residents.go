@@ -414,6 +414,7 @@ type figuresJSON struct {
 	HouseholdBankRate float64     `json:"household_bank_rate"`
 	HouseholdsZalo    int         `json:"households_in_zalo_group"`
 	HouseholdZaloRate float64     `json:"household_zalo_rate"`
+	AccountTarget     *float64    `json:"public_service_account_target"`
 }
 
 // unitFigures: GET /api/v1/units/{code}/figures?at= — the registry's
@@ -440,8 +441,30 @@ func (a *API) unitFigures(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.write(w, http.StatusOK, figuresJSON{At: at, Residents: f.Residents, Aged14: f.Aged14, Accounts14: f.Accounts14, AccountRate: store.Rate(f.Accounts14, f.Aged14),
+	target, err := a.accountTarget(r, u.ID, at)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.write(w, http.StatusOK, figuresJSON{AccountTarget: target, At: at, Residents: f.Residents, Aged14: f.Aged14, Accounts14: f.Accounts14, AccountRate: store.Rate(f.Accounts14, f.Aged14),
 		Adults18: f.Adults18, Smartphones18: f.Smartphone18, SmartphoneRate: store.Rate(f.Smartphone18, f.Adults18), Households: f.Households,
 		HouseholdsBank: f.HouseholdsBank, HouseholdBankRate: store.Rate(f.HouseholdsBank, f.Households), HouseholdsZalo: f.HouseholdsZalo,
 		HouseholdZaloRate: store.Rate(f.HouseholdsZalo, f.Households)})
+}
+
+// accountTarget is the public-service account target of the criteria set
+// in force for the unit on the date (its account-rate indicator, as a
+// rate), or nil when no set is in force or it has no such indicator.
+func (a *API) accountTarget(r *http.Request, unitID int64, at domain.Date) (*float64, error) {
+	cs, ok, err := a.Store.SetInForce(r.Context(), unitID, at)
+	if err != nil || !ok {
+		return nil, err
+	}
+	for _, in := range cs.Indicators {
+		if in.Computation == "account_rate_14" && in.Target.Type == domain.TargetMinPercent {
+			v := in.Target.Min / 100
+			return &v, nil
+		}
+	}
+	return nil, nil
 }

@@ -128,6 +128,12 @@ func TestResidentAPI(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `"aged_14_plus":387`) || !strings.Contains(body, `"public_service_accounts_14_plus":257`) || !strings.Contains(body, `"public_service_account_rate":0.664`) {
 		t.Fatalf("figures: %d %s", st, body)
 	}
+	if !strings.Contains(body, `"public_service_account_target":0.9`) {
+		t.Fatalf("the target of the set in force: %s", body)
+	}
+	if st, body = call(viewer, "GET", "/api/v1/units/T000001/figures?at=2026-06-01", nil); st != 200 || !strings.Contains(body, `"public_service_account_target":null`) {
+		t.Fatalf("no set in force in 2026: %d %s", st, body)
+	}
 
 	// Writes.
 	st, body = call(member, "POST", "/api/v1/households", map[string]any{"village_code": "T000001", "number": "API-1", "hamlet": "Xóm 2"})

@@ -27,6 +27,10 @@ type dossiersPage struct {
 	Notify  map[int64]string // ready-to-send text for results to hand back
 	Members []domain.Member  // the team, to see one member's queue
 	Member  int64            // the member whose queue is shown, or 0
+	// Assessments waiting for the team: being filled in, or sent back by
+	// the commune with a comment to act on.
+	Assessments []store.AssessmentList
+	Comments    map[int64]string
 }
 
 func (s *Server) procedureMap(r *http.Request) (map[int64]domain.Procedure, []domain.Procedure, error) {
@@ -48,8 +52,19 @@ func (s *Server) dossierQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}, Notify: map[int64]string{}}
+	dp := dossiersPage{Page: p, Village: v, Overdue: map[int64]bool{}, Notify: map[int64]string{}, Comments: map[int64]string{}}
 	s.useStepLabels(r, p, v)
+	if ok, _ := s.Store.Covers(r.Context(), a.Scope(domain.PermTeamManage), v.ID); ok {
+		if dp.Assessments, err = s.Store.Returned(r.Context(), v.ID); err != nil {
+			s.fail(w, p, err)
+			return
+		}
+		for _, x := range dp.Assessments {
+			if rounds, err := s.Store.Rounds(r.Context(), x.ID); err == nil && len(rounds) > 0 && rounds[len(rounds)-1].Action == "return" {
+				dp.Comments[x.ID] = rounds[len(rounds)-1].Comment
+			}
+		}
+	}
 	where := p.T("ui.notify_place_default")
 	when := ""
 	if teams, err := s.Store.TeamsOf(r.Context(), v.ID, p.Today); err == nil && len(teams) > 0 {

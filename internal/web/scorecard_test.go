@@ -171,6 +171,9 @@ func TestAssessmentWeb(t *testing.T) {
 	if _, p, _ := lead.get(path); !strings.Contains(p, "Xã trả lại để sửa") || !strings.Contains(p, "Thiếu ảnh điểm Wi-Fi thứ hai") {
 		t.Fatal("the team does not see why")
 	}
+	if _, q, _ := lead.get("/villages/T000001/dossiers"); !strings.Contains(q, `id="queue-assessments"`) || !strings.Contains(q, "Thiếu ảnh điểm Wi-Fi thứ hai") {
+		t.Fatal("the sent-back assessment is not in the team's work queue")
+	}
 	if st, _ := review(lead, "submit", nil); st != 303 {
 		t.Fatalf("resubmit: %d", st)
 	}
