@@ -57,12 +57,14 @@ type Round struct {
 
 // Assess starts an assessment of a village on a date against the set in
 // force then: computed values are computed and frozen with the records
-// behind them; entered ones wait for the team.
-func (s *Store) Assess(ctx context.Context, a *domain.Actor, villageID int64, at domain.Date) (Assessment, error) {
+// behind them; entered ones wait for the team. mountain: the village's
+// commune is classed mountainous / ethnic-minority, so indicators with a
+// target of their own for such communes use it.
+func (s *Store) Assess(ctx context.Context, a *domain.Actor, villageID int64, at domain.Date, mountain bool) (Assessment, error) {
 	if err := s.inScope(ctx, a.Scope(domain.PermTeamManage), villageID, "unit.not_found"); err != nil {
 		return Assessment{}, err
 	}
-	fa, err := s.freshAssessment(ctx, villageID, at)
+	fa, err := s.freshAssessment(ctx, villageID, at, mountain)
 	if err != nil {
 		return fa.Assessment, err
 	}
@@ -85,7 +87,7 @@ type fresh struct {
 
 // freshAssessment checks the date and the set in force, and computes the
 // computed values with the records behind them.
-func (s *Store) freshAssessment(ctx context.Context, villageID int64, at domain.Date) (fresh, error) {
+func (s *Store) freshAssessment(ctx context.Context, villageID int64, at domain.Date, mountain bool) (fresh, error) {
 	var fa fresh
 	if at.IsZero() || at.After(domain.DateOf(s.now())) {
 		return fa, domain.Errorf(domain.EINVALID, "assessment.date_invalid").WithField("as_of")
@@ -104,7 +106,7 @@ func (s *Store) freshAssessment(ctx context.Context, villageID int64, at domain.
 	if n > 0 {
 		return fa, domain.Errorf(domain.ECONFLICT, "assessment.exists", "date", at).WithField("as_of")
 	}
-	fa = fresh{Assessment: Assessment{SetID: cs.ID, VillageID: villageID, AsOf: at, State: AssessDraft, Version: 1, Values: map[int64]AssessValue{}},
+	fa = fresh{Assessment: Assessment{SetID: cs.ID, VillageID: villageID, AsOf: at, State: AssessDraft, Version: 1, Mountain: mountain, Values: map[int64]AssessValue{}},
 		set: cs, rows: map[int64][]ProvRow{}}
 	for _, in := range cs.Indicators {
 		v := AssessValue{IndicatorID: in.ID}
@@ -170,6 +172,7 @@ func (s *Store) writeAssessment(ctx context.Context, tx *sql.Tx, fa *fresh) erro
 type AssessmentLoad struct {
 	VillageID    int64
 	At           domain.Date
+	Mountain     bool
 	Entered      map[string]float64
 	Note         string
 	DecisionNo   string
@@ -184,7 +187,7 @@ func (s *Store) LoadAssessments(ctx context.Context, a *domain.Actor, loads []As
 	}
 	var all []fresh
 	for _, l := range loads {
-		fa, err := s.freshAssessment(ctx, l.VillageID, l.At)
+		fa, err := s.freshAssessment(ctx, l.VillageID, l.At, l.Mountain)
 		if err != nil {
 			return nil, err
 		}

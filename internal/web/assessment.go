@@ -123,7 +123,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 	on, err := textvi.ParseDate(raw)
 	if err == nil {
 		var as store.Assessment
-		if as, err = s.Store.Assess(r.Context(), actorOf(r), v.ID, on); err == nil {
+		if as, err = s.Store.Assess(r.Context(), actorOf(r), v.ID, on, r.PostFormValue("mountain") != ""); err == nil {
 			http.Redirect(w, r, "/assessments/"+strconv.FormatInt(as.ID, 10), http.StatusSeeOther)
 			return
 		}

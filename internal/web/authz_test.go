@@ -138,7 +138,7 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil || len(past) == 0 {
 		return fixture{}, fmt.Errorf("no assessment: %v", err)
 	}
-	draft, err := clock.Assess(ctx, domain.CLIActor(), dc.ID, domain.MustDate("2025-06-30"))
+	draft, err := clock.Assess(ctx, domain.CLIActor(), dc.ID, domain.MustDate("2025-06-30"), false)
 	if err != nil {
 		return fixture{}, err
 	}

@@ -58,6 +58,7 @@ type setRow struct {
 	I                                                     int
 	Code, Group, Name, Explanation, Type, Min, Max, Param string
 	Computation                                           string
+	MMin, MMax                                            string // a mountain commune's own target, if any
 	Mandatory, Assumed, Entered                           bool
 }
 
@@ -75,7 +76,11 @@ const blankRows = 3
 func rowsOf(cs domain.CriteriaSet) []setRow {
 	var out []setRow
 	for i, in := range cs.Indicators {
-		out = append(out, setRow{I: i, Code: in.Code, Group: in.Group, Name: in.Name, Explanation: in.Explanation, Type: string(in.Target.Type),
+		var mmin, mmax string
+		if in.Mountain != nil {
+			mmin, mmax = numText(in.Mountain.Min), numText(in.Mountain.Max)
+		}
+		out = append(out, setRow{I: i, MMin: mmin, MMax: mmax, Code: in.Code, Group: in.Group, Name: in.Name, Explanation: in.Explanation, Type: string(in.Target.Type),
 			Min: numText(in.Target.Min), Max: numText(in.Target.Max), Param: strconv.Itoa(in.Param), Computation: in.Computation,
 			Mandatory: in.Mandatory, Assumed: in.Assumed, Entered: in.Source == domain.SourceEntered})
 	}
@@ -194,6 +199,7 @@ func (s *Server) readSetForm(r *http.Request, f *setFormPage) domain.CriteriaSet
 		row := setRow{I: i, Code: strings.TrimSpace(r.PostFormValue(pre + "code")), Group: r.PostFormValue(pre + "group"), Name: strings.TrimSpace(r.PostFormValue(pre + "name")),
 			Explanation: strings.TrimSpace(r.PostFormValue(pre + "explanation")), Type: r.PostFormValue(pre + "type"), Min: strings.TrimSpace(r.PostFormValue(pre + "min")),
 			Max: strings.TrimSpace(r.PostFormValue(pre + "max")), Param: strings.TrimSpace(r.PostFormValue(pre + "param")), Computation: r.PostFormValue(pre + "computation"),
+			MMin: strings.TrimSpace(r.PostFormValue(pre + "mmin")), MMax: strings.TrimSpace(r.PostFormValue(pre + "mmax")),
 			Mandatory: r.PostFormValue(pre+"mandatory") != "", Assumed: r.PostFormValue(pre+"assumed") != "", Entered: r.PostFormValue(pre+"source") == "entered"}
 		f.Rows = append(f.Rows, row)
 		if row.Code == "" && row.Name == "" {
@@ -216,6 +222,9 @@ func (s *Server) readSetForm(r *http.Request, f *setFormPage) domain.CriteriaSet
 		}
 		in.Target.Min, in.Target.Max = num(row.Min, "target"), num(row.Max, "target")
 		in.Param = int(num(row.Param, "param"))
+		if row.MMin != "" || row.MMax != "" {
+			in.Mountain = &domain.Target{Type: in.Target.Type, Min: num(row.MMin, "mountain"), Max: num(row.MMax, "mountain")}
+		}
 		cs.Indicators = append(cs.Indicators, in)
 	}
 	// The store names rows by their place among the filled ones; the form

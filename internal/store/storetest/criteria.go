@@ -202,14 +202,14 @@ func testAssessmentFlow(t *testing.T, open Opener) {
 	}
 	lead, officer, province := actor("totruong.dongcam"), actor("canbo.giaphu"), actor("canbo.laocai")
 	when := domain.MustDate("2025-06-30")
-	as, err := s.Assess(Ctx(), lead, dc.ID, when)
+	as, err := s.Assess(Ctx(), lead, dc.ID, when, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Assess(Ctx(), lead, dc.ID, when); domain.ErrorCode(err) != domain.ECONFLICT {
+	if _, err := s.Assess(Ctx(), lead, dc.ID, when, false); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("a second assessment on the same day: %v", err)
 	}
-	if _, err := s.Assess(Ctx(), lead, dc.ID, domain.MustDate("2026-06-30")); domain.ErrorField(err) != "as_of" {
+	if _, err := s.Assess(Ctx(), lead, dc.ID, domain.MustDate("2026-06-30"), false); domain.ErrorField(err) != "as_of" {
 		t.Fatalf("no set in force: %v", err)
 	}
 	cs, _ := s.Set(Ctx(), as.SetID)
@@ -386,4 +386,53 @@ func testPastAssessment(t *testing.T, open Opener) {
 		t.Fatalf("demo assessments: %d passed, %d not", passed, failed)
 	}
 	t.Logf("demo assessments: %d passed, %d not", passed, failed)
+}
+
+// testMountainTarget: a village of a mountainous commune is held to the
+// indicator's own target for such communes.
+func testMountainTarget(t *testing.T, open Opener) {
+	s := open(t)
+	MustDemo(t, s)
+	admin := domain.CLIActor()
+	dc := village(t, s, "Thôn Đông Căm", today)
+	cs, _, _ := s.SetInForce(Ctx(), dc.ID, oct2024)
+	v2, err := s.CopySet(Ctx(), admin, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range v2.Indicators {
+		if v2.Indicators[i].Computation == "account_rate_14" {
+			v2.Indicators[i].Mountain = &domain.Target{Type: domain.TargetMinPercent, Min: 60}
+		}
+	}
+	if v2, err = s.UpdateSet(Ctx(), admin, v2); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStatus(Ctx(), admin, v2.ID, domain.SetInForce); err != nil {
+		t.Fatal(err)
+	}
+	var acc int64
+	got, _ := s.Set(Ctx(), v2.ID)
+	for _, in := range got.Indicators {
+		if in.Computation == "account_rate_14" {
+			acc = in.ID
+			if in.Mountain == nil || in.Mountain.Min != 60 {
+				t.Fatalf("mountain target not kept: %+v", in.Mountain)
+			}
+		}
+	}
+	plain, err := s.Assess(Ctx(), admin, dc.ID, oct2024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hill, err := s.Assess(Ctx(), admin, dc.ID, oct2024.AddDays(-1), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Values[acc].Met || plain.Mountain {
+		t.Fatal("66,4% met the general 90%")
+	}
+	if v := hill.Values[acc]; !v.Met || v.Measure.Value < 60 || v.Measure.Value >= 90 || !hill.Mountain {
+		t.Fatalf("as a mountain village, 66%% meets 60%%: %+v", v)
+	}
 }

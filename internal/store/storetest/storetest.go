@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Computations", testComputations},
 		{"AssessmentFlow", testAssessmentFlow},
 		{"PastAssessment", testPastAssessment},
+		{"MountainTarget", testMountainTarget},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},
