@@ -31,26 +31,30 @@ func Rate(n, base int) float64 {
 // Figures counts the residents living on at in the villages under unitID
 // on at (the unit as it was: attribution as_was), or in the village itself.
 func (s *Store) Figures(ctx context.Context, unitID int64, at domain.Date) (Figures, error) {
+	return s.figuresOn(ctx, unitID, at, at)
+}
+
+// figuresOn counts residents living on at in the villages under unitID on
+// tree: at for the unit as it was, today for the unit re-attributed.
+func (s *Store) figuresOn(ctx context.Context, unitID int64, at, tree domain.Date) (Figures, error) {
 	f := Figures{At: at}
-	down := `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
-		WHERE ` + live("p", 2) + `)`
 	living := "(r.moved_in IS NULL OR r.moved_in <= $2) AND (r.left_on IS NULL OR r.left_on > $2)"
-	err := s.r.QueryRowContext(ctx, down+` SELECT count(*),
+	err := s.r.QueryRowContext(ctx, downOn(5)+` SELECT count(*),
 		COALESCE(sum(CASE WHEN r.birth_date <= $3 THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN r.birth_date <= $3 AND r.account_since <= $2 THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN r.birth_date <= $4 THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN r.birth_date <= $4 AND r.smartphone_since <= $2 THEN 1 ELSE 0 END), 0)
 		FROM residents r WHERE r.village_id IN (SELECT id FROM down) AND `+living,
-		unitID, at, domain.BornBy(at, 14), domain.BornBy(at, 18)).
+		unitID, at, domain.BornBy(at, 14), domain.BornBy(at, 18), tree).
 		Scan(&f.Residents, &f.Aged14, &f.Accounts14, &f.Adults18, &f.Smartphone18)
 	if err != nil {
 		return f, internal("figures", err)
 	}
-	err = s.r.QueryRowContext(ctx, down+` SELECT count(*),
+	err = s.r.QueryRowContext(ctx, downOn(3)+` SELECT count(*),
 		COALESCE(sum(CASE WHEN h.bank_since <= $2 OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.bank_since <= $2 AND `+living+`) THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN h.zalo_since <= $2 THEN 1 ELSE 0 END), 0)
 		FROM households h WHERE h.village_id IN (SELECT id FROM down)
-		AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND `+living+`)`, unitID, at).
+		AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND `+living+`)`, unitID, at, tree).
 		Scan(&f.Households, &f.HouseholdsBank, &f.HouseholdsZalo)
 	return f, internal("figures", err)
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"AssessmentFlow", testAssessmentFlow},
 		{"PastAssessment", testPastAssessment},
 		{"MountainTarget", testMountainTarget},
+		{"Stats", testStats},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
 		{"DossierFlow", testDossierFlow},

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"sort"
+
+	"thonso/internal/domain"
+)
+
+// UnitStats are a unit's figures on a date, as it was (villages and teams
+// under it then) or re-attributed (those under it today, facts up to the
+// date): what the dashboard, the stats API and the exports show.
+type UnitStats struct {
+	At      domain.Date
+	Current bool
+
+	Communes                 int
+	CommunesWithSmartVillage int
+	SmartVillages            int
+	Teams                    int // smart-village teams
+	TeamsWithDossiers        int
+	TeamMembers              int
+	CommunityTeamMembers     int
+
+	Dossiers, PracticeDossiers int
+	BySector, ByField          map[string]int
+	ByProcedure, ByPortal      map[string]int
+	ByMonth                    map[string]int // "2024-10"
+	Overdue                    int
+
+	Figures    Figures
+	Attainment Attainment
+}
+
+// down is the recursive subtree of $1 on the date parameter n.
+func downOn(n int) string {
+	return `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
+		WHERE ` + live("p", n) + `)`
+}
+
+// Stats computes a unit's figures on a date from the live data.
+func (s *Store) Stats(ctx context.Context, unitID int64, at domain.Date, current bool) (UnitStats, error) {
+	st := UnitStats{At: at, Current: current, BySector: map[string]int{}, ByField: map[string]int{}, ByProcedure: map[string]int{},
+		ByPortal: map[string]int{}, ByMonth: map[string]int{}}
+	tree := at
+	if current {
+		tree = domain.DateOf(s.now())
+	}
+	// Communes, smart villages and the communes that have one; teams of
+	// smart villages and those with at least one residents' dossier.
+	smart := `(SELECT 1 FROM enrolments e WHERE e.village_id = v.id AND e.enrolled_on <= $2 AND (e.ended_on IS NULL OR e.ended_on >= $2))`
+	err := s.r.QueryRowContext(ctx, downOn(3)+`,
+		villages AS (SELECT u.id FROM units u WHERE u.id IN (SELECT id FROM down) AND u.level = 'village'),
+		smartv AS (SELECT v.id FROM villages v WHERE EXISTS `+smart+`)
+		SELECT (SELECT count(*) FROM units u WHERE u.id IN (SELECT id FROM down) AND u.level = 'commune'),
+		(SELECT count(DISTINCT p.parent_id) FROM unit_parents p JOIN units c ON c.id = p.parent_id AND c.level = 'commune'
+			WHERE p.unit_id IN (SELECT id FROM smartv) AND p.parent_id IN (SELECT id FROM down) AND `+live("p", 3)+`),
+		(SELECT count(*) FROM smartv),
+		(SELECT count(DISTINCT t.id) FROM teams t JOIN team_units tu ON tu.team_id = t.id
+			WHERE t.kind = 'village' AND tu.unit_id IN (SELECT id FROM smartv) AND (t.started_on IS NULL OR t.started_on <= $2)),
+		(SELECT count(DISTINCT t.id) FROM teams t JOIN team_units tu ON tu.team_id = t.id
+			WHERE t.kind = 'village' AND tu.unit_id IN (SELECT id FROM smartv) AND (t.started_on IS NULL OR t.started_on <= $2)
+			AND EXISTS (SELECT 1 FROM dossiers d WHERE d.village_id = tu.unit_id AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice))`,
+		unitID, at, tree).Scan(&st.Communes, &st.CommunesWithSmartVillage, &st.SmartVillages, &st.Teams, &st.TeamsWithDossiers)
+	if err != nil {
+		return st, internal("stats", err)
+	}
+	// A commune counts itself when the unit is a commune.
+	if st.Communes == 0 {
+		var lv string
+		if err := s.r.QueryRowContext(ctx, "SELECT level FROM units WHERE id = $1", unitID).Scan(&lv); err == nil && lv == "commune" {
+			st.Communes = 1
+			if st.SmartVillages > 0 {
+				st.CommunesWithSmartVillage = 1
+			}
+		}
+	}
+	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCounts(ctx, unitID, at, tree); err != nil {
+		return st, err
+	}
+	c, err := s.CountDossiers(ctx, unitID, at, current)
+	if err != nil {
+		return st, err
+	}
+	st.Dossiers, st.PracticeDossiers = c.Residents, c.Practice
+	groups, err := s.DossierBreakdown(ctx, unitID, at, current)
+	if err != nil {
+		return st, err
+	}
+	for _, g := range groups {
+		st.BySector[g.Sector] += g.Count
+		st.ByField[g.Field] += g.Count
+		st.ByProcedure[g.Procedure] += g.Count
+		st.ByPortal[g.Portal] += g.Count
+		st.ByMonth[g.Month] += g.Count
+	}
+	if st.Figures, err = s.figuresOn(ctx, unitID, at, tree); err != nil {
+		return st, err
+	}
+	if st.Attainment, err = s.AttainmentAt(ctx, unitID, at, current); err != nil {
+		return st, err
+	}
+	st.Overdue, err = s.overdueUnder(ctx, unitID, at, tree)
+	return st, err
+}
+
+// memberCounts counts members on at of the teams attached to the units
+// under unitID on tree (at for as_was, today for current).
+func (s *Store) memberCounts(ctx context.Context, unitID int64, at, tree domain.Date) (village, community int, err error) {
+	err = s.r.QueryRowContext(ctx, downOn(3)+` SELECT
+		COALESCE(sum(CASE WHEN t.kind = 'village' THEN 1 ELSE 0 END), 0), COALESCE(sum(CASE WHEN t.kind = 'community' THEN 1 ELSE 0 END), 0)
+		FROM team_members m JOIN teams t ON t.id = m.team_id JOIN team_units tu ON tu.team_id = t.id AND `+live("tu", 3)+`
+		WHERE tu.unit_id IN (SELECT id FROM down) AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on >= $2)`, unitID, at, tree).Scan(&village, &community)
+	return village, community, internal("member counts", err)
+}
+
+// overdueUnder counts the residents' dossiers overdue on at under the
+// unit, each in the state its steps had reached on at.
+func (s *Store) overdueUnder(ctx context.Context, unitID int64, at, tree domain.Date) (int, error) {
+	rs, err := s.r.QueryContext(ctx, downOn(3)+` SELECT x.state, x.last_on, pr.processing_days FROM (
+			SELECT d.procedure_id,
+			(SELECT st.to_state FROM dossier_steps st WHERE st.dossier_id = d.id AND st.on_date <= $2 ORDER BY st.on_date DESC, st.id DESC LIMIT 1) AS state,
+			(SELECT max(st.on_date) FROM dossier_steps st WHERE st.dossier_id = d.id AND st.on_date <= $2) AS last_on
+			FROM dossiers d WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice) x
+		JOIN procedures pr ON pr.id = x.procedure_id WHERE x.state IN ('processing', 'result_collected')`, unitID, at, tree)
+	if err != nil {
+		return 0, internal("overdue", err)
+	}
+	var open []domain.Dossier
+	var days []int
+	for rs.Next() {
+		var d domain.Dossier
+		var n int
+		if err := rs.Scan(&d.State, &d.LastStepOn, &n); err != nil {
+			rs.Close()
+			return 0, internal("overdue", err)
+		}
+		d.CollectedOn = d.LastStepOn // in result_collected, the last step is the collection
+		open = append(open, d)
+		days = append(days, n)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil || len(open) == 0 {
+		return 0, internal("overdue", err)
+	}
+	offs, err := s.DaysOff(ctx, at.AddDays(-400), at.AddDays(10))
+	if err != nil {
+		return 0, err
+	}
+	off := DayOffMap(offs)
+	n := 0
+	for i, d := range open {
+		if domain.Overdue(d, days[i], at, off) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// MonthPoint is a unit's running figures at the end of a month (the last
+// point at the date itself): the trend charts.
+type MonthPoint struct {
+	On          domain.Date
+	Dossiers    int
+	Accounts14  int
+	Aged14      int
+	Smartphones int
+	Adults18    int
+}
+
+// Trend computes a unit's figures at the end of each month up to at.
+func (s *Store) Trend(ctx context.Context, unitID int64, from, at domain.Date, current bool) ([]MonthPoint, error) {
+	tree := at
+	if current {
+		tree = domain.DateOf(s.now())
+	}
+	var out []MonthPoint
+	for d := domain.NewDate(from.Year(), from.Month(), 1); !d.After(at); d = domain.NewDate(d.Year(), d.Month()+1, 1) {
+		end := domain.NewDate(d.Year(), d.Month()+1, 1).AddDays(-1)
+		if end.After(at) {
+			end = at
+		}
+		c, err := s.CountDossiers(ctx, unitID, end, current)
+		if err != nil {
+			return nil, err
+		}
+		f, err := s.figuresOn(ctx, unitID, end, tree)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, MonthPoint{On: end, Dossiers: c.Residents, Accounts14: f.Accounts14, Aged14: f.Aged14, Smartphones: f.Smartphone18, Adults18: f.Adults18})
+	}
+	return out, nil
+}
+
+// Sorted returns a map's keys in order, for stable output.
+func Sorted(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
