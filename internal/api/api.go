@@ -45,6 +45,8 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/villages", a.villageList)
 	mux.HandleFunc("GET /api/v1/me", a.authed(a.me))
 	mux.HandleFunc("GET /api/v1/units/{code}/figures", a.authed(a.unitFigures))
+	mux.HandleFunc("GET /api/v1/units/{code}/stats", a.unitStats)
+	mux.HandleFunc("GET /api/v1/villages/{code}/stats", a.villageStats)
 	mux.HandleFunc("GET /api/v1/villages/{code}/residents", a.authed(a.villageResidents))
 	mux.HandleFunc("GET /api/v1/villages/{code}/households", a.authed(a.villageHouseholds))
 	mux.HandleFunc("GET /api/v1/residents/{id}", a.authed(a.residentGet))

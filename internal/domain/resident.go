@@ -98,7 +98,7 @@ func (r Resident) Account() Adoption {
 
 // LivesOn reports whether r lived in the village on d.
 func (r Resident) LivesOn(d Date) bool {
-	if !r.MovedIn.IsZero() && r.MovedIn.After(d) {
+	if r.BirthDate.After(d) || (!r.MovedIn.IsZero() && r.MovedIn.After(d)) {
 		return false
 	}
 	return r.LeftOn.IsZero() || r.LeftOn.After(d)

@@ -95,7 +95,7 @@ func (s *Store) ComputeRows(ctx context.Context, name string, c CompInput) ([]Pr
 	return comp.rows(ctx, s, c)
 }
 
-const livingOn = "(r.moved_in IS NULL OR r.moved_in <= $2) AND (r.left_on IS NULL OR r.left_on > $2)"
+const livingOn = "r.birth_date <= $2 AND (r.moved_in IS NULL OR r.moved_in <= $2) AND (r.left_on IS NULL OR r.left_on > $2)"
 
 func rate(num, den int) domain.Measure {
 	return domain.Measure{Known: true, Num: num, Den: den, Rate: true, Value: 100 * Rate(num, den)}

@@ -38,7 +38,7 @@ func (s *Store) Figures(ctx context.Context, unitID int64, at domain.Date) (Figu
 // tree: at for the unit as it was, today for the unit re-attributed.
 func (s *Store) figuresOn(ctx context.Context, unitID int64, at, tree domain.Date) (Figures, error) {
 	f := Figures{At: at}
-	living := "(r.moved_in IS NULL OR r.moved_in <= $2) AND (r.left_on IS NULL OR r.left_on > $2)"
+	living := "r.birth_date <= $2 AND (r.moved_in IS NULL OR r.moved_in <= $2) AND (r.left_on IS NULL OR r.left_on > $2)"
 	err := s.r.QueryRowContext(ctx, downOn(5)+` SELECT count(*),
 		COALESCE(sum(CASE WHEN r.birth_date <= $3 THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN r.birth_date <= $3 AND r.account_since <= $2 THEN 1 ELSE 0 END), 0),

@@ -277,7 +277,7 @@ func (s *Store) Residents(ctx context.Context, scope domain.Scope, q ResidentQue
 	}
 	if !q.WithLeft && !q.At.IsZero() {
 		d := arg(q.At)
-		where = append(where, "(r.moved_in IS NULL OR r.moved_in <= "+d+") AND (r.left_on IS NULL OR r.left_on > "+d+")")
+		where = append(where, "r.birth_date <= "+d+" AND (r.moved_in IS NULL OR r.moved_in <= "+d+") AND (r.left_on IS NULL OR r.left_on > "+d+")")
 	}
 	sortCol := "r.sort_key"
 	if q.ByFullName {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 
 	"thonso/internal/domain"
@@ -201,4 +202,19 @@ func Sorted(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// DataSince is the first day of the model in this database: the earliest
+// day a village joined it (zero when none has). Figures before it have no
+// meaning, and the dashboards and the stats API refuse such a date.
+func (s *Store) DataSince(ctx context.Context) (domain.Date, error) {
+	var d domain.Date
+	var raw sql.NullString
+	if err := s.r.QueryRowContext(ctx, "SELECT min(enrolled_on) FROM enrolments").Scan(&raw); err != nil {
+		return d, internal("data since", err)
+	}
+	if raw.Valid && raw.String != "" {
+		d, _ = domain.ParseISO(raw.String)
+	}
+	return d, nil
 }
