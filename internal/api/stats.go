@@ -120,23 +120,23 @@ func statsJSON(st store.UnitStats, target *float64) unitStatsJSON {
 }
 
 type villageStatsJSON struct {
-	Village                  villageItem    `json:"village"`
-	At                       domain.Date    `json:"at"`
-	TeamMembers              int            `json:"team_members"`
-	Dossiers                 int            `json:"dossiers"`
-	PracticeDossiers         int            `json:"practice_dossiers"`
-	BySector                 map[string]int `json:"dossiers_by_sector"`
-	ByField                  map[string]int `json:"dossiers_by_field"`
-	ByMonth                  map[string]int `json:"dossiers_by_month"`
-	OverdueDossiers          int            `json:"overdue_dossiers"`
-	Residents14              int            `json:"residents_14plus"`
-	Accounts                 int            `json:"public_service_accounts"`
-	AccountRate              float64        `json:"public_service_account_rate"`
-	AccountTarget            *float64       `json:"public_service_account_target"`
-	SmartphoneRate           float64        `json:"smartphone_rate"`
-	HouseholdBankRate        float64        `json:"household_bank_rate"`
-	HouseholdZaloRate        float64        `json:"household_zalo_rate"`
-	SmartVillage             bool           `json:"smart_village"`
+	Village           villageItem    `json:"village"`
+	At                domain.Date    `json:"at"`
+	TeamMembers       int            `json:"team_members"`
+	Dossiers          int            `json:"dossiers"`
+	PracticeDossiers  int            `json:"practice_dossiers"`
+	BySector          map[string]int `json:"dossiers_by_sector"`
+	ByField           map[string]int `json:"dossiers_by_field"`
+	ByMonth           map[string]int `json:"dossiers_by_month"`
+	OverdueDossiers   int            `json:"overdue_dossiers"`
+	Residents14       int            `json:"residents_14plus"`
+	Accounts          int            `json:"public_service_accounts"`
+	AccountRate       float64        `json:"public_service_account_rate"`
+	AccountTarget     *float64       `json:"public_service_account_target"`
+	SmartphoneRate    float64        `json:"smartphone_rate"`
+	HouseholdBankRate float64        `json:"household_bank_rate"`
+	HouseholdZaloRate float64        `json:"household_zalo_rate"`
+	SmartVillage      bool           `json:"smart_village"`
 }
 
 // villageStats: GET /api/v1/villages/{code-or-slug}/stats?at= — public, as
