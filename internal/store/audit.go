@@ -162,12 +162,17 @@ func subtree(scope domain.Scope, arg func(any) string) string {
 	for i, id := range scope.UnitIDs {
 		ph[i] = arg(id)
 	}
-	return "(WITH RECURSIVE down(id) AS (SELECT id FROM units WHERE id IN (" + strings.Join(ph, ",") +
-		") UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id) SELECT id FROM down)"
+	// Below a unit: its children at any date, and the units that became it
+	// (merged whole into it, renamed into it, or dissolved with their
+	// duties passed to it), so today's officers read the old units' past.
+	return "(WITH RECURSIVE edges(child, parent) AS (SELECT unit_id, parent_id FROM unit_parents UNION ALL " +
+		"SELECT from_id, to_id FROM unit_links WHERE kind IN ('merge_full', 'rename', 'dissolve')), " +
+		"down(id) AS (SELECT id FROM units WHERE id IN (" + strings.Join(ph, ",") +
+		") UNION SELECT e.child FROM edges e JOIN down ON e.parent = down.id) SELECT id FROM down)"
 }
 
 // Covers reports whether unitID is in scope (itself or under one of its
-// units at any date).
+// units at any date, or a unit that became one of them).
 func (s *Store) Covers(ctx context.Context, scope domain.Scope, unitID int64) (bool, error) {
 	if scope.All {
 		return true, nil

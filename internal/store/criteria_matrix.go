@@ -13,12 +13,17 @@ import (
 // under it on at (as it was), or those under it today (re-attributed,
 // current), in Vietnamese order.
 func (s *Store) VillagesUnder(ctx context.Context, unitID int64, at domain.Date, current bool) ([]domain.Unit, error) {
+	return s.UnitsUnder(ctx, unitID, domain.LevelVillage, at, current)
+}
+
+// UnitsUnder lists the units of a level under a unit, as VillagesUnder.
+func (s *Store) UnitsUnder(ctx context.Context, unitID int64, level domain.Level, at domain.Date, current bool) ([]domain.Unit, error) {
 	tree := at
 	if current {
 		tree = domain.DateOf(s.now())
 	}
 	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
-		WHERE `+live("p", 3)+`) SELECT `+unitCols+", "+nameOn("$2")+` FROM units u WHERE u.id IN (SELECT id FROM down) AND u.level = 'village'`, unitID, at, tree)
+		WHERE `+live("p", 3)+`) SELECT `+unitCols+", "+nameOn("$2")+` FROM units u WHERE u.id IN (SELECT id FROM down) AND u.level = $4`, unitID, at, tree, string(level))
 	if err != nil {
 		return nil, internal("villages under", err)
 	}

@@ -449,6 +449,9 @@ var matrix = []matrixRow{
 	{"POST", "/criteria/{id}/status", func(f fixture, _ matrixServer) string {
 		return "/criteria/" + strconv.FormatInt(f.setID, 10) + "/status"
 	}, url.Values{"status": {"retired"}}, map[string]int{"anon": 303, "admin": 303, "*": 403}},
+	{"GET", "/u/{code}", fixed("/u/086?at=31/10/2024"), nil, all(200)},
+	{"GET", "/units/{code}/rankings", fixed("/units/T000001/rankings?at=31/10/2024"), nil, reports(200)},
+	{"GET", "/units/{code}/dashboard", fixed("/units/T000001/dashboard?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/units/{code}/criteria", fixed("/units/02923/criteria?at=31/12/2025"), nil,
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 404, "member": 404, "viewer": 200}},
 	{"GET", "/villages/{code}/scorecard", fixed("/villages/T000001/scorecard?at=31/10/2024"), nil, reports(200)},
