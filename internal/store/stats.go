@@ -175,21 +175,24 @@ func (s *Store) Trend(ctx context.Context, unitID int64, from, at domain.Date, c
 	if current {
 		tree = domain.DateOf(s.now())
 	}
-	var out []MonthPoint
+	var dates []domain.Date
 	for d := domain.NewDate(from.Year(), from.Month(), 1); !d.After(at); d = domain.NewDate(d.Year(), d.Month()+1, 1) {
 		end := domain.NewDate(d.Year(), d.Month()+1, 1).AddDays(-1)
 		if end.After(at) {
 			end = at
 		}
-		c, err := s.CountDossiers(ctx, unitID, end, current)
+		dates = append(dates, end)
+	}
+	out, err := s.residentTrend(ctx, unitID, dates, tree)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range dates {
+		c, err := s.CountDossiers(ctx, unitID, d, current)
 		if err != nil {
 			return nil, err
 		}
-		f, err := s.figuresOn(ctx, unitID, end, tree)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, MonthPoint{On: end, Dossiers: c.Residents, Accounts14: f.Accounts14, Aged14: f.Aged14, Smartphones: f.Smartphone18, Adults18: f.Adults18})
+		out[i].Dossiers = c.Residents
 	}
 	return out, nil
 }
@@ -217,4 +220,114 @@ func (s *Store) DataSince(ctx context.Context) (domain.Date, error) {
 		d, _ = domain.ParseISO(raw.String)
 	}
 	return d, nil
+}
+
+// ChildStat is what the dashboard's table shows for a unit one level down.
+type ChildStat struct {
+	Dossiers, SmartVillages int
+	Aged14, Accounts14      int
+}
+
+// ChildStats computes, in three grouped queries, the figures of every unit
+// one level below a unit on a date (its children on tree: at, or today
+// when re-attributed).
+func (s *Store) ChildStats(ctx context.Context, unitID int64, at domain.Date, current bool) (map[int64]ChildStat, error) {
+	tree := at
+	if current {
+		tree = domain.DateOf(s.now())
+	}
+	down := `WITH RECURSIVE down(id, top) AS (SELECT p.unit_id, p.unit_id FROM unit_parents p WHERE p.parent_id = $1 AND ` + live("p", 3) + `
+		UNION SELECT p.unit_id, down.top FROM unit_parents p JOIN down ON p.parent_id = down.id WHERE ` + live("p", 3) + `)`
+	out := map[int64]ChildStat{}
+	scan := func(q string, args []any, set func(c *ChildStat, n ...int)) error {
+		rs, err := s.r.QueryContext(ctx, q, args...)
+		if err != nil {
+			return internal("child stats", err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var top int64
+			var a, b int
+			if err := rs.Scan(&top, &a, &b); err != nil {
+				return internal("child stats", err)
+			}
+			c := out[top]
+			set(&c, a, b)
+			out[top] = c
+		}
+		return internal("child stats", rs.Err())
+	}
+	if err := scan(down+` SELECT d.top, count(*), 0 FROM dossiers x JOIN down d ON d.id = x.village_id
+		WHERE x.received_on <= $2 AND x.state <> 'voided' AND NOT x.practice GROUP BY d.top`, []any{unitID, at, tree},
+		func(c *ChildStat, n ...int) { c.Dossiers = n[0] }); err != nil {
+		return nil, err
+	}
+	if err := scan(down+` SELECT d.top, count(*), 0 FROM enrolments e JOIN down d ON d.id = e.village_id
+		WHERE e.enrolled_on <= $2 AND (e.ended_on IS NULL OR e.ended_on >= $2) GROUP BY d.top`, []any{unitID, at, tree},
+		func(c *ChildStat, n ...int) { c.SmartVillages = n[0] }); err != nil {
+		return nil, err
+	}
+	if err := scan(down+` SELECT d.top, count(*), COALESCE(sum(CASE WHEN r.account_since <= $2 THEN 1 ELSE 0 END), 0)
+		FROM residents r JOIN down d ON d.id = r.village_id WHERE `+livingOn+` AND r.birth_date <= $4 GROUP BY d.top`,
+		[]any{unitID, at, tree, domain.BornBy(at, 14)},
+		func(c *ChildStat, n ...int) { c.Aged14, c.Accounts14 = n[0], n[1] }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// residentTrend counts, for each date, the residents 14+ (with an
+// account) and 18+ (with a smartphone) living under a unit: the unit's
+// residents are read once and counted for every date in memory.
+func (s *Store) residentTrend(ctx context.Context, unitID int64, dates []domain.Date, tree domain.Date) ([]MonthPoint, error) {
+	out := make([]MonthPoint, len(dates))
+	for i, d := range dates {
+		out[i].On = d
+	}
+	if len(dates) == 0 {
+		return out, nil
+	}
+	last := dates[len(dates)-1]
+	rs, err := s.r.QueryContext(ctx, downOn(2)+` SELECT r.birth_date, COALESCE(r.moved_in, ''), COALESCE(r.left_on, ''), COALESCE(r.account_since, ''), COALESCE(r.smartphone_since, '')
+		FROM residents r WHERE r.village_id IN (SELECT id FROM down) AND r.birth_date <= $3 AND (r.left_on IS NULL OR r.left_on > $4)`,
+		unitID, tree, last, dates[0])
+	if err != nil {
+		return nil, internal("trend", err)
+	}
+	defer rs.Close()
+	type person struct{ born, in, left, account, phone string }
+	var people []person
+	for rs.Next() {
+		var p person
+		if err := rs.Scan(&p.born, &p.in, &p.left, &p.account, &p.phone); err != nil {
+			return nil, internal("trend", err)
+		}
+		people = append(people, p)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, internal("trend", err)
+	}
+	// ISO dates compare as strings.
+	has := func(since, on string) bool { return since != "" && since <= on }
+	for i, d := range dates {
+		on, b14, b18 := d.String(), domain.BornBy(d, 14).String(), domain.BornBy(d, 18).String()
+		for _, p := range people {
+			if p.born > on || (p.in != "" && p.in > on) || (p.left != "" && p.left <= on) {
+				continue
+			}
+			if p.born <= b14 {
+				out[i].Aged14++
+				if has(p.account, on) {
+					out[i].Accounts14++
+				}
+			}
+			if p.born <= b18 {
+				out[i].Adults18++
+				if has(p.phone, on) {
+					out[i].Smartphones++
+				}
+			}
+		}
+	}
+	return out, nil
 }

@@ -131,13 +131,14 @@ func (s *Server) childRows(ctx context.Context, u domain.Unit, at domain.Date, c
 	if err != nil {
 		return nil, err
 	}
+	figs, err := s.Store.ChildStats(ctx, u.ID, at, current)
+	if err != nil {
+		return nil, err
+	}
 	var out []childRow
 	for _, k := range kids {
-		st, err := s.Store.Stats(ctx, k.ID, at, current)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, childRow{Unit: k, Dossiers: st.Dossiers, AccountRate: store.Rate(st.Figures.Accounts14, st.Figures.Aged14), Smart: st.SmartVillages})
+		f := figs[k.ID]
+		out = append(out, childRow{Unit: k, Dossiers: f.Dossiers, AccountRate: store.Rate(f.Accounts14, f.Aged14), Smart: f.SmartVillages})
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -102,5 +103,22 @@ func TestRankings(t *testing.T) {
 		if st, _, _ := b.get(path); st != want {
 			t.Errorf("%s: %d", path, st)
 		}
+	}
+}
+
+// BenchmarkDistrictBoard: the district's public board on the report date,
+// everything computed from the live records (the dashboard's work, no
+// login): stats, the 12-month trend and the 14 communes below.
+func BenchmarkDistrictBoard(b *testing.B) {
+	srv, _ := newServer(b)
+	c := srv.Client()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.Get(srv.URL + "/u/086?at=31/10/2024")
+		if err != nil || res.StatusCode != 200 {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"thonso/internal/demo"
 	"thonso/internal/domain"
+	"thonso/internal/store"
 )
 
 // testStats: the report's figures, exactly, from the records; and
@@ -28,6 +29,26 @@ func testStats(t *testing.T, open Opener) {
 	}
 	if sum != 1189 || len(st.BySector) < 3 {
 		t.Fatalf("by month %d, sectors %v", sum, st.BySector)
+	}
+	// The trend's points agree with the figures of their day.
+	trend, err := s.Trend(Ctx(), bt.ID, domain.MustDate("2024-01-01"), oct2024, false)
+	if err != nil || len(trend) != 10 {
+		t.Fatalf("trend %d points: %v", len(trend), err)
+	}
+	for _, p := range []store.MonthPoint{trend[3], trend[9]} {
+		f, _ := s.Figures(Ctx(), bt.ID, p.On)
+		c, _ := s.CountDossiers(Ctx(), bt.ID, p.On, false)
+		if p.Aged14 != f.Aged14 || p.Accounts14 != f.Accounts14 || p.Adults18 != f.Adults18 || p.Smartphones != f.Smartphone18 || p.Dossiers != c.Residents {
+			t.Fatalf("trend on %s %+v, figures %+v", p.On, p, f)
+		}
+	}
+	kids, err := s.ChildStats(Ctx(), bt.ID, oct2024, false)
+	total := 0
+	for _, k := range kids {
+		total += k.Dossiers
+	}
+	if err != nil || len(kids) != 14 || total != 1189 {
+		t.Fatalf("communes' dossiers %d over %d: %v", total, len(kids), err)
 	}
 	dc := village(t, s, "Thôn Đông Căm", oct2024)
 	v, err := s.Stats(Ctx(), dc.ID, oct2024, false)
