@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
+	"time"
+
 	"thonso/internal/demo"
 	"thonso/internal/domain"
 	"thonso/internal/store"
@@ -11,6 +14,12 @@ func runDemo(e *env, args []string) error {
 	fs := e.flags("demo")
 	e.cfg.DBFlag(fs)
 	reset := fs.Bool("reset", false, "delete every row first, then load the demo afresh")
+	scale := fs.String("scale", "", "instead of the demo, generate a synthetic data set: province or country")
+	villages := fs.Int("villages", 0, "with --scale: the number of villages (country: required)")
+	communes := fs.Int("communes", 0, "with --scale: the number of communes")
+	residents := fs.Int("residents", 0, "with --scale: the number of residents")
+	dossiers := fs.Int("dossiers", -1, "with --scale: the number of dossiers")
+	seed := fs.Uint64("seed", 1, "with --scale: the random seed (same seed, same data)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -24,7 +33,57 @@ func runDemo(e *env, args []string) error {
 			return err
 		}
 	}
+	if *scale != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		var sh demo.Shape
+		switch *scale {
+		case "province":
+			sh = demo.ProvinceShape()
+		case "country":
+			if !set["villages"] {
+				return domain.Errorf(domain.EINVALID, "scale.country_villages").WithField("villages")
+			}
+			sh = demo.CountryShape(*villages)
+		default:
+			return domain.Errorf(domain.EINVALID, "scale.unknown", "value", *scale).WithField("scale")
+		}
+		if set["villages"] {
+			sh.Villages = *villages
+		}
+		if set["communes"] {
+			sh.Communes = *communes
+		}
+		if set["residents"] {
+			sh.Residents = *residents
+		}
+		if set["dossiers"] {
+			sh.Dossiers = *dossiers
+		}
+		sh.Seed = *seed
+		return e.generate(s, sh)
+	}
 	return e.loadDemo(s)
+}
+
+// generate writes a synthetic data set, printing its progress.
+func (e *env) generate(s *store.Store, sh demo.Shape) error {
+	if err := sh.Validate(); err != nil {
+		return err
+	}
+	start := time.Now()
+	last := map[string]time.Time{}
+	err := demo.Generate(e.ctx, s, sh, func(stage string, done, total int) {
+		if time.Since(last[stage]) > 2*time.Second || done == total {
+			last[stage] = time.Now()
+			e.println(e.t("cli.scale_progress", "stage", e.t("scale.stage."+stage), "done", done, "total", total))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	e.println(e.t("cli.scale_done", "villages", sh.Villages, "residents", sh.Residents, "dossiers", sh.Dossiers, "seconds", int(time.Since(start).Seconds())))
+	return nil
 }
 
 // loadDemo loads the demo unless it is there, and says what it did.
