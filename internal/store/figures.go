@@ -50,11 +50,14 @@ func (s *Store) figuresOn(ctx context.Context, unitID int64, at, tree domain.Dat
 	if err != nil {
 		return f, internal("figures", err)
 	}
-	err = s.r.QueryRowContext(ctx, downOn(3)+` SELECT count(*),
-		COALESCE(sum(CASE WHEN h.bank_since <= $2 OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.bank_since <= $2 AND `+living+`) THEN 1 ELSE 0 END), 0),
-		COALESCE(sum(CASE WHEN h.zalo_since <= $2 THEN 1 ELSE 0 END), 0)
-		FROM households h WHERE h.village_id IN (SELECT id FROM down)
-		AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND `+living+`)`, unitID, at, tree).
+	// One pass over the living residents grouped by household: a household
+	// counts when someone lives in it; banked when it or a living member has
+	// an account.
+	err = s.r.QueryRowContext(ctx, downOn(3)+` SELECT count(*), COALESCE(sum(x.bank), 0), COALESCE(sum(x.zalo), 0) FROM (
+		SELECT h.id, MAX(CASE WHEN h.bank_since <= $2 OR r.bank_since <= $2 THEN 1 ELSE 0 END) AS bank,
+		MAX(CASE WHEN h.zalo_since <= $2 THEN 1 ELSE 0 END) AS zalo
+		FROM households h JOIN residents r ON r.household_id = h.id
+		WHERE h.village_id IN (SELECT id FROM down) AND `+living+` GROUP BY h.id) x`, unitID, at, tree).
 		Scan(&f.Households, &f.HouseholdsBank, &f.HouseholdsZalo)
 	return f, internal("figures", err)
 }

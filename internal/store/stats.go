@@ -187,14 +187,26 @@ func (s *Store) Trend(ctx context.Context, unitID int64, from, at domain.Date, c
 	if err != nil {
 		return nil, err
 	}
-	for i, d := range dates {
-		c, err := s.CountDossiers(ctx, unitID, d, current)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Dossiers = c.Residents
+	// Residents' dossiers received by each month's end: one count per month
+	// of reception, summed.
+	rs, err := s.r.QueryContext(ctx, downOn(3)+` SELECT d.received_on FROM dossiers d
+		WHERE d.village_id IN (SELECT id FROM down) AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice`, unitID, at, tree)
+	if err != nil {
+		return nil, internal("trend", err)
 	}
-	return out, nil
+	defer rs.Close()
+	for rs.Next() {
+		var on domain.Date
+		if err := rs.Scan(&on); err != nil {
+			return nil, internal("trend", err)
+		}
+		for i, d := range dates {
+			if !on.After(d) {
+				out[i].Dossiers++
+			}
+		}
+	}
+	return out, internal("trend", rs.Err())
 }
 
 // Sorted returns a map's keys in order, for stable output.
