@@ -40,29 +40,46 @@ func (a *API) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openapiDoc)
 	})
-	mux.HandleFunc("GET /api/v1/units/{code}", a.unitGet)
-	mux.HandleFunc("GET /api/v1/units", a.unitList)
-	mux.HandleFunc("GET /api/v1/villages", a.villageList)
-	mux.HandleFunc("GET /api/v1/me", a.authed(a.me))
-	mux.HandleFunc("GET /api/v1/units/{code}/figures", a.authed(a.unitFigures))
-	mux.HandleFunc("GET /api/v1/units/{code}/stats", a.unitStats)
-	mux.HandleFunc("GET /api/v1/villages/{code}/stats", a.villageStats)
-	mux.HandleFunc("GET /api/v1/villages/{code}/residents", a.authed(a.villageResidents))
-	mux.HandleFunc("GET /api/v1/villages/{code}/households", a.authed(a.villageHouseholds))
-	mux.HandleFunc("GET /api/v1/residents/{id}", a.authed(a.residentGet))
-	mux.HandleFunc("POST /api/v1/residents", a.authed(a.residentCreate))
-	mux.HandleFunc("PATCH /api/v1/residents/{id}", a.authed(a.residentUpdate))
-	mux.HandleFunc("GET /api/v1/households/{id}", a.authed(a.householdGet))
-	mux.HandleFunc("POST /api/v1/households", a.authed(a.householdCreate))
-	mux.HandleFunc("GET /api/v1/procedures", a.procedures)
-	mux.HandleFunc("POST /api/v1/dossiers", a.authed(a.dossierCreate))
-	mux.HandleFunc("GET /api/v1/dossiers/{id}", a.authed(a.dossierGet))
-	mux.HandleFunc("POST /api/v1/dossiers/{id}/steps", a.authed(a.dossierStep))
-	mux.HandleFunc("GET /api/v1/villages/{code}/dossiers", a.authed(a.villageDossiers))
+	for _, rt := range a.routes() {
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, rt.h)
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
 	})
 	return a.withToken(mux)
+}
+
+// Route is one /api/v1 route; the OpenAPI test checks each is described.
+type Route struct {
+	Method, Pattern string
+	h               http.HandlerFunc
+}
+
+// Routes lists the /api/v1 routes.
+func (a *API) Routes() []Route { return a.routes() }
+
+func (a *API) routes() []Route {
+	return []Route{
+		{"GET", "/api/v1/units/{code}", a.unitGet},
+		{"GET", "/api/v1/units", a.unitList},
+		{"GET", "/api/v1/villages", a.villageList},
+		{"GET", "/api/v1/me", a.authed(a.me)},
+		{"GET", "/api/v1/units/{code}/figures", a.authed(a.unitFigures)},
+		{"GET", "/api/v1/units/{code}/stats", a.unitStats},
+		{"GET", "/api/v1/villages/{code}/stats", a.villageStats},
+		{"GET", "/api/v1/villages/{code}/residents", a.authed(a.villageResidents)},
+		{"GET", "/api/v1/villages/{code}/households", a.authed(a.villageHouseholds)},
+		{"GET", "/api/v1/residents/{id}", a.authed(a.residentGet)},
+		{"POST", "/api/v1/residents", a.authed(a.residentCreate)},
+		{"PATCH", "/api/v1/residents/{id}", a.authed(a.residentUpdate)},
+		{"GET", "/api/v1/households/{id}", a.authed(a.householdGet)},
+		{"POST", "/api/v1/households", a.authed(a.householdCreate)},
+		{"GET", "/api/v1/procedures", a.procedures},
+		{"POST", "/api/v1/dossiers", a.authed(a.dossierCreate)},
+		{"GET", "/api/v1/dossiers/{id}", a.authed(a.dossierGet)},
+		{"POST", "/api/v1/dossiers/{id}/steps", a.authed(a.dossierStep)},
+		{"GET", "/api/v1/villages/{code}/dossiers", a.authed(a.villageDossiers)},
+	}
 }
 
 // statusOf maps error codes to HTTP statuses (CONVENTIONS.md).

@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"thonso/internal/api"
 )
 
 // TestStatsAPI: the report's figures as plain numbers, public, validated
@@ -95,6 +97,33 @@ func TestStatsAPI(t *testing.T) {
 		st, e, body := get(c.path, c.lang)
 		if st != c.status || (c.field != "" && e["field"] != c.field) || !strings.Contains(body, c.msg) {
 			t.Errorf("%s: %d %s", c.path, st, body)
+		}
+	}
+}
+
+// TestOpenAPICoversEveryRoute: every /api/v1 route the server has is in
+// the OpenAPI document with its method, and the document names no route
+// the server lacks.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	srv := newServer(t)
+	doc := loadSpec(t, srv.URL)
+	have := map[string]bool{}
+	for _, r := range (&api.API{}).Routes() {
+		key := r.Method + " " + r.Pattern
+		have[key] = true
+		item := doc.Paths.Value(r.Pattern)
+		if item == nil || item.GetOperation(r.Method) == nil {
+			t.Errorf("%s is not in the OpenAPI document", key)
+		}
+	}
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method := range item.Operations() {
+			if !have[method+" "+path] {
+				t.Errorf("the OpenAPI document describes %s %s, which the server lacks", method, path)
+			}
 		}
 	}
 }
