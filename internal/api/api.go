@@ -79,6 +79,8 @@ func (a *API) routes() []Route {
 		{"GET", "/api/v1/dossiers/{id}", a.authed(a.dossierGet)},
 		{"POST", "/api/v1/dossiers/{id}/steps", a.authed(a.dossierStep)},
 		{"GET", "/api/v1/villages/{code}/dossiers", a.authed(a.villageDossiers)},
+		{"POST", "/api/v1/devices", a.authed(a.deviceRegister)},
+		{"POST", "/api/v1/sync", a.authed(a.sync)},
 	}
 }
 
@@ -101,6 +103,12 @@ type errorBody struct {
 func (a *API) lang(r *http.Request) string { return i18n.Lang(r.Header.Get("Accept-Language")) }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	body := a.errJSON(r, err)
+	a.write(w, statusOf[body.Code], body)
+}
+
+// errJSON is an error as the API answers it, in the caller's language.
+func (a *API) errJSON(r *http.Request, err error) errorBody {
 	code := domain.ErrorCode(err)
 	body := errorBody{Code: code, Message: a.Cat.Err(a.lang(r), err)}
 	if e, ok := domain.AsError(err); ok && e.Field != "" {
@@ -109,7 +117,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == domain.EINTERNAL {
 		a.Log.Error("api", "path", r.URL.Path, "err", err)
 	}
-	a.write(w, statusOf[code], body)
+	return body
 }
 
 func (a *API) write(w http.ResponseWriter, status int, v any) {

@@ -6,13 +6,18 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"thonso/internal/api"
+	"thonso/internal/domain"
+	"thonso/internal/i18n"
+	"thonso/internal/store/storetest"
 )
 
 // TestStatsAPI: the report's figures as plain numbers, public, validated
@@ -125,5 +130,105 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 				t.Errorf("the OpenAPI document describes %s %s, which the server lacks", method, path)
 			}
 		}
+	}
+}
+
+// TestSyncAPI: a phone registers, sends its outbox twice (once applied),
+// a forged code and an unknown kind are refused with reasons; a change
+// another phone made stale is refused with the version conflict.
+func TestSyncAPI(t *testing.T) {
+	srv, call := tokenClient(t, "thanhvien.dongcam")
+	_ = srv
+	st, dev := call("POST", "/api/v1/devices", map[string]any{"name": "Điện thoại của Hoa"})
+	if st != 201 || len(dev["prefix"].(string)) != 3 {
+		t.Fatalf("device: %d %v", st, dev)
+	}
+	prefix := dev["prefix"].(string)
+	receive := map[string]any{"id": "0b1e2c3d-4e5f-4a6b-8c7d-000000000001", "kind": "dossier.receive", "payload": map[string]any{
+		"village_code": "T000001", "procedure": "2.000815", "applicant_name": "Lò Thị Mạng", "received_on": "2026-10-30", "lookup_code": prefix + "ABCD2345"}}
+	body := map[string]any{"device_id": dev["id"], "changes": []any{receive,
+		map[string]any{"id": "0b1e2c3d-4e5f-4a6b-8c7d-000000000002", "kind": "dossier.receive", "payload": map[string]any{
+			"village_code": "T000001", "procedure": "2.000815", "applicant_name": "Giả", "received_on": "2026-10-30", "lookup_code": "ZZZABCD2345"}},
+		map[string]any{"id": "0b1e2c3d-4e5f-4a6b-8c7d-000000000003", "kind": "resident.delete", "payload": map[string]any{}},
+	}}
+	st, out := call("POST", "/api/v1/sync", body)
+	res, _ := out["results"].([]any)
+	if st != 200 || len(res) != 3 {
+		t.Fatalf("sync: %d %v", st, out)
+	}
+	first := res[0].(map[string]any)
+	if first["status"] != "applied" || first["result"].(map[string]any)["lookup_code"] != prefix+"ABCD2345" {
+		t.Fatalf("receive: %v", first)
+	}
+	for i, field := range map[int]string{1: "lookup_code", 2: "kind"} {
+		r := res[i].(map[string]any)
+		if r["status"] != "refused" || r["error"].(map[string]any)["field"] != field {
+			t.Errorf("change %d: %v", i, r)
+		}
+	}
+	// The whole outbox again: the receipt is already applied, same answer.
+	st, out = call("POST", "/api/v1/sync", map[string]any{"device_id": dev["id"], "changes": []any{receive}})
+	again := out["results"].([]any)[0].(map[string]any)
+	if st != 200 || again["status"] != "already_applied" || again["result"].(map[string]any)["dossier_id"] != first["result"].(map[string]any)["dossier_id"] {
+		t.Fatalf("resend: %d %v", st, again)
+	}
+	id := first["result"].(map[string]any)["dossier_id"]
+	step := func(cid string, version any) map[string]any {
+		_, out := call("POST", "/api/v1/sync", map[string]any{"device_id": dev["id"], "changes": []any{map[string]any{"id": cid, "kind": "dossier.step",
+			"payload": map[string]any{"dossier_id": id, "action": "submit", "on": "2026-10-31", "portal_code": "G01.DVC-261031-0009", "version": version}}}})
+		return out["results"].([]any)[0].(map[string]any)
+	}
+	if r := step("0b1e2c3d-4e5f-4a6b-8c7d-000000000004", 1); r["status"] != "applied" {
+		t.Fatalf("step: %v", r)
+	}
+	if r := step("0b1e2c3d-4e5f-4a6b-8c7d-000000000005", 1); r["status"] != "refused" || r["error"].(map[string]any)["code"] != "ECONFLICT" {
+		t.Fatalf("stale step: %v", r)
+	}
+	if st, _ := call("POST", "/api/v1/sync", map[string]any{"device_id": 999999, "changes": []any{}}); st != 404 {
+		t.Fatalf("unknown device: %d", st)
+	}
+}
+
+// tokenClient starts the API on the demo with a token of login and returns
+// a caller that validates every answer against the OpenAPI document.
+func tokenClient(t *testing.T, login string) (*httptest.Server, func(method, path string, body any) (int, map[string]any)) {
+	t.Helper()
+	ctx := context.Background()
+	s := storetest.DemoSQLite(t)
+	cat, _ := i18n.Load()
+	srv := httptest.NewServer((&api.API{Store: s, Cat: cat, Now: func() time.Time { return time.Date(2026, 10, 31, 9, 0, 0, 0, time.UTC) }}).Handler())
+	t.Cleanup(srv.Close)
+	doc := loadSpec(t, srv.URL)
+	router, _ := gorillamux.NewRouter(doc)
+	u, _, _ := s.Credentials(ctx, login)
+	tok, _, _ := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
+	return srv, func(method, path string, body any) (int, map[string]any) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			raw, _ := json.Marshal(body)
+			rd = bytes.NewReader(raw)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, rd)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s not in OpenAPI: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header, Body: io.NopCloser(bytes.NewReader(b))}
+		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+			t.Fatalf("%s %s: response does not match OpenAPI: %v\n%s", method, path, err, b)
+		}
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		return res.StatusCode, m
 	}
 }

@@ -164,6 +164,18 @@ func NewLookupCode() string {
 	return string(out)
 }
 
+// NewDevicePrefix makes the 3-letter prefix of a phone's offline lookup
+// codes (CONVENTIONS.md: a device prefix plus at least 40 random bits).
+func NewDevicePrefix() string {
+	b := make([]byte, 3)
+	rand.Read(b)
+	out := make([]byte, 3)
+	for i := range b {
+		out[i] = lookupAlphabet[b[i]&31]
+	}
+	return string(out)
+}
+
 // Dossier is one assisted application.
 type Dossier struct {
 	ID             int64

@@ -134,9 +134,10 @@ func ZaloLink(s string) bool {
 }
 
 // LookupCodeWellFormed reports whether s could be a lookup code: 8 letters
-// of the slip alphabet (after NormalizeLookupCode).
+// of the slip alphabet, or 11 for one made offline (a 3-letter device
+// prefix first), after NormalizeLookupCode.
 func LookupCodeWellFormed(s string) bool {
-	if len(s) != 8 {
+	if len(s) != 8 && len(s) != 11 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -38,6 +38,7 @@ type NewDossier struct {
 	ReceivedOn     domain.Date
 	Note           string
 	Linked         []string // codes of procedures filed together (liên thông)
+	LookupCode     string   // made offline on a registered phone (checked by the caller), else made here
 }
 
 // ReceiveDossier records step 1 in a village of the actor's dossier:edit
@@ -109,14 +110,24 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 		linkedCodes[i] = lp.Code
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for i := 0; ; i++ { // a lookup code never repeats
-			d.LookupCode = domain.NewLookupCode()
+		if n.LookupCode != "" { // made offline: it must not be taken
+			var taken int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossiers WHERE lookup_code = $1", n.LookupCode).Scan(&taken); err != nil {
+				return internal("dossier", err)
+			}
+			if taken > 0 {
+				return domain.Errorf(domain.ECONFLICT, "sync.lookup_taken", "code", n.LookupCode).WithField("lookup_code")
+			}
+			d.LookupCode = n.LookupCode
+		}
+		for d.LookupCode == "" { // a lookup code never repeats
+			code := domain.NewLookupCode()
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossiers WHERE lookup_code = $1", d.LookupCode).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM dossiers WHERE lookup_code = $1", code).Scan(&n); err != nil {
 				return internal("dossier", err)
 			}
 			if n == 0 {
-				break
+				d.LookupCode = code
 			}
 		}
 		var app, ph, mem any

@@ -22,6 +22,15 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		// On SQLite, BEGIN IMMEDIATE is where another process's lock shows.
 		return openErr(s.Where, err)
 	}
+	// A change sent from a phone is recorded first, in the same
+	// transaction as its effect: a resend finds it and changes nothing;
+	// a refused change rolls its record back with the rest.
+	if c, ok := ctx.Value(changeKey{}).(SyncChange); ok {
+		if err := s.recordChange(ctx, tx, c); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
