@@ -464,7 +464,9 @@ var matrix = []matrixRow{
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 404, "member": 404, "viewer": 200}},
 	{"GET", "/exports/{id}", func(f fixture, _ matrixServer) string { return "/exports/" + strconv.FormatInt(f.exportID, 10) }, nil,
 		map[string]int{"anon": 303, "admin": 200, "*": 404}},
-	{"GET", "/exports/{id}/file", func(f fixture, _ matrixServer) string { return "/exports/" + strconv.FormatInt(f.exportID, 10) + "/file" }, nil,
+	{"GET", "/exports/{id}/file", func(f fixture, _ matrixServer) string {
+		return "/exports/" + strconv.FormatInt(f.exportID, 10) + "/file"
+	}, nil,
 		map[string]int{"anon": 303, "admin": 200, "*": 404}},
 	{"GET", "/villages/{code}/scorecard", fixed("/villages/T000001/scorecard?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/villages/{code}/scorecard/{indicator}", fixed("/villages/T000001/scorecard/6?at=31/10/2024"), nil, reports(200)},
