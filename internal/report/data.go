@@ -108,6 +108,18 @@ func Gather(ctx context.Context, st *store.Store, u domain.Unit, at domain.Date,
 	// The steps: the figures, the trend, each village, the matrix.
 	total := len(villages) + 3
 	progress(0, total)
+	// The monthly trend is the slowest part (a count per month): it runs
+	// beside the rest on another reader connection.
+	type trend struct {
+		points []store.MonthPoint
+		err    error
+	}
+	trendc := make(chan trend, 1)
+	go func() {
+		from := domain.NewDate(at.Year(), at.Month()-11, 1)
+		pts, err := st.Trend(ctx, u.ID, from, at, current)
+		trendc <- trend{pts, err}
+	}()
 	if d.Stats, err = st.Stats(ctx, u.ID, at, current); err != nil {
 		return d, err
 	}
@@ -115,14 +127,14 @@ func Gather(ctx context.Context, st *store.Store, u domain.Unit, at domain.Date,
 		return d, err
 	}
 	progress(1, total)
-	from := domain.NewDate(at.Year(), at.Month()-11, 1)
-	if d.Trend, err = st.Trend(ctx, u.ID, from, at, current); err != nil {
+	if d.Villages, err = st.VillageRows(ctx, villages, at, current, func(n int) { progress(1+n, total) }); err != nil {
 		return d, err
 	}
-	progress(2, total)
-	if d.Villages, err = st.VillageRows(ctx, villages, at, current, func(n int) { progress(2+n, total) }); err != nil {
+	tr := <-trendc // buffered: on an early return the goroutine still ends
+	if d.Trend, err = tr.points, tr.err; err != nil {
 		return d, err
 	}
+	progress(len(villages)+2, total)
 	if d.Matrix, err = gatherMatrix(ctx, st, villages, at); err != nil {
 		return d, err
 	}
