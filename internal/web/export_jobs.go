@@ -110,7 +110,10 @@ func (s *Server) runExport(parent context.Context, job store.ExportJob) {
 		if err == nil {
 			b, err = s.makeExport(ctx, u, report.Request{Code: job.UnitCode, At: job.At, Current: job.Current, Format: job.Format}, job.Lang, progress)
 		}
-		if err != nil {
+		switch {
+		case err != nil && parent.Err() != nil:
+			failure = "export.lost" // the server is stopping
+		case err != nil:
 			s.Log.Error("export", "job", job.ID, "err", err)
 			failure = "export.failed"
 		}

@@ -132,6 +132,11 @@ func TestExportDownloads(t *testing.T) {
 	if res.StatusCode != 200 || !bytes.HasPrefix(b, []byte("\ufeffSTT,")) || !strings.Contains(string(b), "Thôn Đông Căm") {
 		t.Fatalf("csv: %d %.300s", res.StatusCode, b)
 	}
+	// The exports partial on a unit's page carries the date and the reading.
+	if _, body := e.as(t, "admin", "GET", "/units/02923/dossiers?at=31/10/2024&view=current", nil); !strings.Contains(body,
+		`href="/units/02923/export?format=pdf&amp;at=2024-10-31&amp;view=current"`) {
+		t.Errorf("no export links on the counts page")
+	}
 	// English headers when English is chosen.
 	res, b = e.get(t, "viewer", "/units/T000001/export?format=csv&at=2024-10-31", map[string]string{"Accept-Language": "en"})
 	if !bytes.HasPrefix(b, []byte("\ufeffNo.,Village code")) {
