@@ -170,7 +170,8 @@ func (p *doc) charts(d Data) {
 	if len(d.Trend) == 0 {
 		return
 	}
-	if f.GetY()+2*62 > pdfPageH-mBottom {
+	const chartH = 48.0
+	if f.GetY()+chartH+22 > pdfPageH-mBottom {
 		f.AddPage()
 	}
 	p.section("export.part_charts")
@@ -193,13 +194,16 @@ func (p *doc) charts(d Data) {
 	f.SetFont("dejavu", "I", 10.5)
 	f.MultiCell(bodyW, 5.5, t.T("export.chart_dossiers"), "", "C", false)
 	y := f.GetY() + 2
-	barChart(f, chartBox{X: mLeft, Y: y, W: bodyW, H: 48}, bars, num)
-	f.SetY(y + 52)
+	barChart(f, chartBox{X: mLeft, Y: y, W: bodyW, H: chartH}, bars, num)
+	f.SetY(y + chartH + 4)
+	if f.GetY()+chartH+12 > pdfPageH-mBottom {
+		f.AddPage()
+	}
 	f.SetFont("dejavu", "I", 10.5)
 	f.MultiCell(bodyW, 5.5, t.T("export.chart_accounts"), "", "C", false)
 	y = f.GetY() + 2
-	lineChart(f, chartBox{X: mLeft, Y: y, W: bodyW, H: 48}, rates, 0, pct)
-	f.SetY(y + 52)
+	lineChart(f, chartBox{X: mLeft, Y: y, W: bodyW, H: chartH}, rates, 0, pct)
+	f.SetY(y + chartH + 4)
 }
 
 // table draws rows under a header repeated on each page.

@@ -197,24 +197,36 @@ func summarySheet(s *sheet, d Data, t Text, st styles) {
 	}
 	// Dossiers by sector and by portal, under the figures.
 	row++
+	procedure := func(code string) string {
+		if p, ok := d.Procedures[code]; ok {
+			return p.Name + " (" + code + ")"
+		}
+		return code
+	}
 	for _, group := range []struct {
-		key, prefix string
-		m           map[string]int
-	}{{"ui.by_sector", "sector.", d.Stats.BySector}, {"ui.by_portal", "portal.", d.Stats.ByPortal}} {
+		key   string
+		label func(string) string
+		m     map[string]int
+	}{
+		{"ui.by_sector", func(k string) string { return t.T("sector." + k) }, d.Stats.BySector},
+		{"ui.by_field", func(k string) string { return t.T("field." + k) }, d.Stats.ByField},
+		{"ui.by_procedure", procedure, d.Stats.ByProcedure},
+		{"ui.by_portal", func(k string) string { return t.T("portal." + k) }, d.Stats.ByPortal},
+	} {
 		s.set(row, 1, t.T(group.key), st.head)
 		s.set(row, 2, t.T("export.col_count"), st.head)
 		s.set(row, 3, "", st.head)
 		s.set(row, 4, t.T("export.col_share"), st.head)
 		row++
 		for _, k := range store.Sorted(group.m) {
-			s.set(row, 1, t.T(group.prefix+k), 0)
+			s.set(row, 1, group.label(k), 0)
 			s.set(row, 2, group.m[k], st.int)
 			s.set(row, 4, store.Rate(group.m[k], d.Stats.Dossiers), st.rate)
 			row++
 		}
 		row++
 	}
-	s.widths(52, 14, 14, 12)
+	s.widths(60, 14, 14, 12)
 	s.freeze(head, 0)
 }
 
