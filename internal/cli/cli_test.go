@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	nfd "golang.org/x/text/unicode/norm"
 
 	"thonso/internal/cli"
@@ -53,7 +55,7 @@ func (r result) oneLine(t *testing.T, want ...string) {
 
 func TestHelp(t *testing.T) {
 	r := run(t, "--help").mustOK(t)
-	for _, c := range []string{"serve", "migrate", "demo", "import", "unit", "THONSO_DB"} {
+	for _, c := range []string{"serve", "migrate", "demo", "import", "unit", "export", "THONSO_DB"} {
 		if !strings.Contains(r.stdout, c) {
 			t.Errorf("help lacks %s", c)
 		}
@@ -305,5 +307,57 @@ func TestImportResidentsManyVillages(t *testing.T) {
 	r = run(t, "import", "residents", "--db", db, "--valid-only", path).mustOK(t)
 	if !strings.Contains(r.stdout, "tạo 3 nhân khẩu") || !strings.Contains(r.stdout, "3 hộ mới") {
 		t.Fatalf("three villages: %s", r.stdout)
+	}
+}
+
+// TestExportCommand writes the district's workbook, PDF and CSV from the
+// command line, and refuses bad words naming the flag, writing nothing.
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "x.db")
+	run(t, "demo", "--db", db).mustOK(t)
+	if r := run(t, "export", "--help").mustOK(t); !strings.Contains(r.stdout, "Usage: thonso export") || !strings.Contains(r.stdout, "-format") {
+		t.Fatalf("export --help: %s", r.stdout)
+	}
+	xlsx := filepath.Join(dir, "086.xlsx")
+	r := run(t, "export", "--db", db, "--unit", "086", "--at", "31/10/2024", "--format", "xlsx", "-o", xlsx).mustOK(t)
+	if !strings.Contains(r.stdout, "Đã xuất") {
+		t.Errorf("stdout: %s", r.stdout)
+	}
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Tổng hợp")
+	ok := false
+	for i, row := range rows {
+		if len(row) > 1 && row[0] == "Hồ sơ của người dân" {
+			v, _ := f.GetCellValue("Tổng hợp", "B"+strconv.Itoa(i+1), excelize.Options{RawCellValue: true})
+			ok = v == "1189"
+		}
+	}
+	if !ok {
+		t.Errorf("xlsx summary: %v", rows)
+	}
+	pdf := filepath.Join(dir, "086.pdf")
+	run(t, "export", "--db", db, "--unit", "086", "--at", "2024-10-31", "--format", "pdf", "-o", pdf).mustOK(t)
+	if b, _ := os.ReadFile(pdf); !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("not a PDF")
+	}
+	csv := filepath.Join(dir, "gia-phu.csv")
+	run(t, "export", "--db", db, "--unit", "02923", "--at", "31/10/2024", "--view", "current", "--format", "csv", "-o", csv).mustOK(t)
+	if b, _ := os.ReadFile(csv); !bytes.HasPrefix(b, []byte("\ufeffSTT,")) || !strings.Contains(string(b), "Thôn Bầu 1") {
+		t.Errorf("csv: %.300s", b)
+	}
+	bad := filepath.Join(dir, "bad.out")
+	run(t, "export", "--db", db, "--unit", "086", "--at", "31/10/2024", "--format", "doc", "-o", bad).oneLine(t, "tham số format")
+	run(t, "export", "--db", db, "--unit", "99999", "--at", "31/10/2024", "--format", "pdf", "-o", bad).oneLine(t, "Không có đơn vị mã “99999”")
+	run(t, "export", "--db", db, "--unit", "086", "--at", "31/13/2024", "--format", "pdf", "-o", bad).oneLine(t, "tham số at")
+	run(t, "export", "--db", db, "--unit", "086", "--at", "31/10/2024", "--view", "nay", "--format", "pdf", "-o", bad).oneLine(t, "tham số view")
+	run(t, "export", "--db", db, "--unit", "086", "--at", "31/10/2024", "--view", "current", "--format", "pdf", "-o", bad).oneLine(t, "Không có đơn vị mã “086”")
+	run(t, "export", "--db", db, "--unit", "086", "--format", "pdf").oneLine(t, "-o")
+	if _, err := os.Stat(bad); err == nil {
+		t.Errorf("a refused export wrote a file")
 	}
 }

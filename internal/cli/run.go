@@ -43,6 +43,8 @@ func commands() []command {
 			"import official unit lists or a unit-change CSV/XLSX; or a village's residents from a spreadsheet", runImport},
 		{"unit", "unit [--db DSN] CODE[@DATE]", "show a unit as it was on a date (dd/mm/yyyy or YYYY-MM-DD)", runUnit},
 		{"user", "user add [--db DSN] --login L [--phone P] --name NAME --role ROLE [--unit CODE[@DATE]] [--password-stdin]", "create an account with a role over a unit's subtree", runUser},
+		{"export", "export [--db DSN] --unit CODE [--at DATE] [--view as_was|current] --format xlsx|pdf|csv -o FILE [--lang vi|en]",
+			"write a unit's report for a date: a spreadsheet, an administrative report (PDF) or the villages as CSV", runExport},
 		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
 	}
 }

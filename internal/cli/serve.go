@@ -21,6 +21,8 @@ func runServe(e *env, args []string) error {
 	withDemo := fs.Bool("demo", false, "load the Bảo Thắng demo data set when it is not there yet")
 	fs.StringVar(&e.cfg.TrustedProxies, "trusted-proxy", e.cfg.TrustedProxies, "reverse proxies allowed to set X-Forwarded-For: IPs or CIDRs, comma-separated (env THONSO_TRUSTED_PROXIES)")
 	fs.StringVar(&e.cfg.PublicURL, "public-url", e.cfg.PublicURL, "address residents reach the site at, e.g. https://thonso.example.vn; QR codes and posters carry it (env THONSO_PUBLIC_URL; default: the request's host)")
+	fs.IntVar(&e.cfg.ExportSyncVillages, "export-sync-villages", e.cfg.ExportSyncVillages, "a unit with more villages than this exports in the background; a province always does (env THONSO_EXPORT_SYNC_VILLAGES; default 300)")
+	fs.IntVar(&e.cfg.ExportWorkers, "export-workers", e.cfg.ExportWorkers, "background exports run at once (env THONSO_EXPORT_WORKERS)")
 	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -50,10 +52,16 @@ func runServe(e *env, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies, PublicURL: e.cfg.PublicURL})
+	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies, PublicURL: e.cfg.PublicURL,
+		ExportSyncVillages: e.cfg.ExportSyncVillages})
 	if err != nil {
 		return err
 	}
+	// Background exports run until the server stops; a job cut off by a
+	// stop is marked failed by the next start (store.FailLostExports).
+	exportCtx, stopExports := context.WithCancel(e.ctx)
+	defer stopExports()
+	go w.RunExports(exportCtx, e.cfg.ExportWorkers)
 	a := &api.API{Store: s, Cat: e.cat, Log: log}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"thonso/internal/domain"
@@ -25,6 +26,11 @@ type Config struct {
 	// PublicURL is the address residents reach the site at
 	// (https://thonso.example.vn): QR codes and posters carry it.
 	PublicURL string
+	// ExportSyncVillages: a unit with more villages exports in the
+	// background (0: the web server's default).
+	ExportSyncVillages int
+	// ExportWorkers is how many background exports run at once.
+	ExportWorkers int
 }
 
 // FromEnv returns the defaults overridden by THONSO_DB, THONSO_ADDR and THONSO_LANG.
@@ -38,6 +44,11 @@ func FromEnv() Config {
 	}
 	c.TrustedProxies = os.Getenv("THONSO_TRUSTED_PROXIES")
 	c.PublicURL = os.Getenv("THONSO_PUBLIC_URL")
+	c.ExportSyncVillages, _ = strconv.Atoi(os.Getenv("THONSO_EXPORT_SYNC_VILLAGES"))
+	c.ExportWorkers = 2
+	if n, err := strconv.Atoi(os.Getenv("THONSO_EXPORT_WORKERS")); err == nil && n > 0 {
+		c.ExportWorkers = n
+	}
 	if v := os.Getenv("THONSO_LANG"); strings.HasPrefix(v, "en") {
 		c.Lang = "en"
 	}

@@ -50,6 +50,7 @@ type fixture struct {
 	slotID                                                    int64 // one of its slots
 	dossier                                                   domain.Dossier
 	wifiID                                                    int64 // one of Đông Căm's Wi-Fi points
+	exportID                                                  int64 // a finished export of the administrator's (only they see it)
 }
 
 var (
@@ -161,12 +162,20 @@ func buildFixture(dir string) (fixture, error) {
 	if err != nil || len(wifi) == 0 {
 		return fixture{}, fmt.Errorf("no wifi: %v", err)
 	}
+	job, err := s.QueueExport(ctx, &domain.Actor{User: adm}, store.ExportJob{UnitID: dc.ID, UnitCode: dc.Code, UnitName: dc.Name,
+		At: domain.MustDate("2024-10-31"), Format: "csv", Lang: "vi"})
+	if err != nil {
+		return fixture{}, err
+	}
+	if err := s.FinishExport(ctx, job.ID, "bao-cao-T000001-2024-10-31.csv", []byte("\ufeffSTT\r\n"), ""); err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
 	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID,
-		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, setID: set.ID, wifiID: wifi[0].ID}, nil
+		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, setID: set.ID, wifiID: wifi[0].ID, exportID: job.ID}, nil
 }
 
 type matrixServer struct {
@@ -454,6 +463,14 @@ var matrix = []matrixRow{
 	{"GET", "/units/{code}/dashboard", fixed("/units/T000001/dashboard?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/units/{code}/criteria", fixed("/units/02923/criteria?at=31/12/2025"), nil,
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 404, "member": 404, "viewer": 200}},
+	{"GET", "/units/{code}/export", fixed("/units/02923/export?format=csv&at=31/12/2025"), nil,
+		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 404, "member": 404, "viewer": 200}},
+	{"GET", "/exports/{id}", func(f fixture, _ matrixServer) string { return "/exports/" + strconv.FormatInt(f.exportID, 10) }, nil,
+		map[string]int{"anon": 303, "admin": 200, "*": 404}},
+	{"GET", "/exports/{id}/file", func(f fixture, _ matrixServer) string {
+		return "/exports/" + strconv.FormatInt(f.exportID, 10) + "/file"
+	}, nil,
+		map[string]int{"anon": 303, "admin": 200, "*": 404}},
 	{"GET", "/villages/{code}/scorecard", fixed("/villages/T000001/scorecard?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/villages/{code}/scorecard/{indicator}", fixed("/villages/T000001/scorecard/6?at=31/10/2024"), nil, reports(200)},
 	{"POST", "/villages/{code}/assessments", fixed("/villages/T000001/assessments"), url.Values{"as_of": {"31/03/2025"}}, team(303)},

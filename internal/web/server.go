@@ -42,6 +42,12 @@ type Server struct {
 	// (https://thonso.example.vn); the QR codes carry it. Empty: the
 	// request's own scheme and host.
 	PublicURL string
+	// ExportSyncVillages: a unit with more villages than this exports in
+	// the background (0: DefaultExportSyncVillages); a province always does.
+	ExportSyncVillages int
+
+	// exportWake wakes an idle export worker when a job is queued.
+	exportWake chan struct{}
 
 	// progress of running imports by upload id (rows done): kept in
 	// memory because the import's own transaction holds SQLite's only
@@ -72,6 +78,7 @@ func New(s *Server) (*Server, error) {
 		s.Log = slog.Default()
 	}
 	s.gzipWriters.New = newGzipWriter
+	s.exportWake = make(chan struct{}, 1)
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"DemoDossiers", testDemoDossiers},
 		{"VillageInfo", testVillageInfo},
 		{"Lookup", testLookup},
+		{"ExportJobs", testExportJobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
