@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"thonso/internal/demo"
@@ -26,6 +27,13 @@ func TestDashboardInChromium(t *testing.T) {
 	b.wantText("#fig-teams", "100,0%")
 	b.screenshot("30-dashboard")
 	b.noHorizontalScroll(360, 740)
+
+	// The district's report as a spreadsheet and as the official PDF.
+	for sel, want := range map[string]string{"#export-xlsx": "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet PK", "#export-pdf": "200 application/pdf %PDF"} {
+		if got := b.fetch(sel); !strings.HasPrefix(got, want) {
+			t.Fatalf("%s: %q", sel, got)
+		}
+	}
 
 	b.open("/units/02923/dashboard?at=31/10/2024", http.StatusOK)
 	asWas := b.mustText("#fig-smart")
