@@ -202,44 +202,7 @@ func TestResidentAPI(t *testing.T) {
 // a wrong step and a stale version refused, all checked against OpenAPI.
 func TestDossierAPI(t *testing.T) {
 	ctx := context.Background()
-	s := storetest.DemoSQLite(t)
-	cat, _ := i18n.Load()
-	srv := httptest.NewServer((&api.API{Store: s, Cat: cat, Now: func() time.Time { return time.Date(2026, 10, 31, 9, 0, 0, 0, time.UTC) }}).Handler())
-	defer srv.Close()
-	doc := loadSpec(t, srv.URL)
-	router, _ := gorillamux.NewRouter(doc)
-	u, _, _ := s.Credentials(ctx, "thanhvien.dongcam")
-	tok, _, _ := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
-	call := func(method, path string, body any) (int, map[string]any) {
-		t.Helper()
-		var raw []byte
-		var rd io.Reader
-		if body != nil {
-			raw, _ = json.Marshal(body)
-			rd = bytes.NewReader(raw)
-		}
-		req, _ := http.NewRequest(method, srv.URL+path, rd)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		route, params, err := router.FindRoute(req)
-		if err != nil {
-			t.Fatalf("%s %s not in OpenAPI: %v", method, path, err)
-		}
-		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header, Body: io.NopCloser(bytes.NewReader(b))}
-		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-			t.Fatalf("%s %s: response does not match OpenAPI: %v\n%s", method, path, err, b)
-		}
-		var m map[string]any
-		json.Unmarshal(b, &m)
-		return res.StatusCode, m
-	}
+	s, call := tokenClient(t, "thanhvien.dongcam")
 	if st, m := call("GET", "/api/v1/procedures", nil); st != 200 || len(m["items"].([]any)) < 11 {
 		t.Fatalf("catalogue: %d", st)
 	}

@@ -17,6 +17,7 @@ import (
 	"thonso/internal/api"
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
+	"thonso/internal/store"
 	"thonso/internal/store/storetest"
 )
 
@@ -137,8 +138,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // a forged code and an unknown kind are refused with reasons; a change
 // another phone made stale is refused with the version conflict.
 func TestSyncAPI(t *testing.T) {
-	srv, call := tokenClient(t, "thanhvien.dongcam")
-	_ = srv
+	_, call := tokenClient(t, "thanhvien.dongcam")
 	st, dev := call("POST", "/api/v1/devices", map[string]any{"name": "Điện thoại của Hoa"})
 	if st != 201 || len(dev["prefix"].(string)) != 3 {
 		t.Fatalf("device: %d %v", st, dev)
@@ -191,7 +191,7 @@ func TestSyncAPI(t *testing.T) {
 
 // tokenClient starts the API on the demo with a token of login and returns
 // a caller that validates every answer against the OpenAPI document.
-func tokenClient(t *testing.T, login string) (*httptest.Server, func(method, path string, body any) (int, map[string]any)) {
+func tokenClient(t *testing.T, login string) (*store.Store, func(method, path string, body any) (int, map[string]any)) {
 	t.Helper()
 	ctx := context.Background()
 	s := storetest.DemoSQLite(t)
@@ -202,7 +202,7 @@ func tokenClient(t *testing.T, login string) (*httptest.Server, func(method, pat
 	router, _ := gorillamux.NewRouter(doc)
 	u, _, _ := s.Credentials(ctx, login)
 	tok, _, _ := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
-	return srv, func(method, path string, body any) (int, map[string]any) {
+	return s, func(method, path string, body any) (int, map[string]any) {
 		t.Helper()
 		var rd io.Reader
 		if body != nil {

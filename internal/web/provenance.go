@@ -111,17 +111,8 @@ func (s *Server) describe(ctx context.Context, a *domain.Actor, v domain.Unit, r
 // records behind a live value. Audited: it lists residents.
 func (s *Server) scorecardRows(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.provenance")
-	if p.AtError != "" {
-		s.renderBadDate(w, p)
-		return
-	}
-	a := actorOf(r)
-	v, err := s.village(r, p)
-	if err == nil {
-		err = s.inScope(r, a.Scope(domain.PermReportView), v.ID)
-	}
-	if err != nil {
-		s.fail(w, p, err)
+	v, ok := s.reportVillage(w, r, p)
+	if !ok {
 		return
 	}
 	ctx := r.Context()

@@ -187,22 +187,34 @@ func (s *Server) liveValues(ctx context.Context, v domain.Unit, cs domain.Criter
 	return vals, from, nil
 }
 
-// scorecard: GET /villages/{code}/scorecard?at= — the 16 rows, live.
-func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(w, r, "ui.scorecard")
+// reportVillage resolves the village of a report page on its date, within
+// the viewer's report:view scope; a bad date or a village out of reach is
+// answered here.
+func (s *Server) reportVillage(w http.ResponseWriter, r *http.Request, p *Page) (domain.Unit, bool) {
 	if p.AtError != "" {
 		s.renderBadDate(w, p)
-		return
+		return domain.Unit{}, false
 	}
-	a := actorOf(r)
 	v, err := s.village(r, p)
 	if err == nil {
-		err = s.inScope(r, a.Scope(domain.PermReportView), v.ID)
+		err = s.inScope(r, actorOf(r).Scope(domain.PermReportView), v.ID)
 	}
 	if err != nil {
 		s.fail(w, p, err)
+		return domain.Unit{}, false
+	}
+	return v, true
+}
+
+// scorecard: GET /villages/{code}/scorecard?at= — the 16 rows, live.
+func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "ui.scorecard")
+	v, ok := s.reportVillage(w, r, p)
+	if !ok {
 		return
 	}
+	a := actorOf(r)
+	var err error
 	ctx := r.Context()
 	sp := &scorecardPage{Page: p, Village: v}
 	sp.CanAssess, _ = s.Store.Covers(ctx, a.Scope(domain.PermTeamManage), v.ID)
