@@ -176,39 +176,13 @@ func issuer(ctx context.Context, st *store.Store, d *Data) error {
 // gatherMatrix reads the villages' latest approved assessments as of at, as
 // the web matrix does (internal/web/criteria_matrix.go).
 func gatherMatrix(ctx context.Context, st *store.Store, villages []domain.Unit, at domain.Date) (Matrix, error) {
-	m := Matrix{Names: map[string]string{}}
-	ids := make([]int64, len(villages))
-	for i, v := range villages {
-		ids[i] = v.ID
-	}
-	latest, err := st.LatestAssessments(ctx, ids, at)
+	dec, err := st.DecisionsOf(ctx, villages, at)
 	if err != nil {
-		return m, err
+		return Matrix{}, err
 	}
-	sets := map[int64]domain.CriteriaSet{}
-	seen := map[string]bool{}
+	m := Matrix{Codes: dec.Codes, Names: dec.Names}
 	for _, v := range villages {
-		a, ok := latest[v.ID]
-		if !ok {
-			continue
-		}
-		cs, ok := sets[a.SetID]
-		if !ok {
-			if cs, err = st.Set(ctx, a.SetID); err != nil {
-				return m, err
-			}
-			sets[a.SetID] = cs
-		}
-		for _, in := range cs.Indicators {
-			if !seen[in.Code] {
-				seen[in.Code] = true
-				m.Codes = append(m.Codes, in.Code)
-				m.Names[in.Code] = in.Name
-			}
-		}
-	}
-	for _, v := range villages {
-		a, ok := latest[v.ID]
+		a, ok := dec.Latest[v.ID]
 		if !ok {
 			continue // the matrix lists the villages assessed
 		}
@@ -217,10 +191,7 @@ func gatherMatrix(ctx context.Context, st *store.Store, villages []domain.Unit, 
 		if a.Passed {
 			m.Attainment.Passed++
 		}
-		byCode := map[string]domain.Indicator{}
-		for _, in := range sets[a.SetID].Indicators {
-			byCode[in.Code] = in
-		}
+		byCode := dec.ByCode(a)
 		for _, code := range m.Codes {
 			c := Cell{}
 			if in, has := byCode[code]; has {

@@ -145,3 +145,57 @@ func (s *Store) AttainmentAt(ctx context.Context, unitID int64, at domain.Date, 
 	}
 	return out, nil
 }
+
+// Decisions are the villages' latest approved assessments as of a date
+// with their sets, and the indicator codes (with names) across those sets
+// in the order they first appear: what a villages × indicators matrix reads.
+type Decisions struct {
+	Latest map[int64]Assessment // by village
+	Sets   map[int64]domain.CriteriaSet
+	Codes  []string
+	Names  map[string]string
+}
+
+// DecisionsOf reads the Decisions of the given villages as of at.
+func (s *Store) DecisionsOf(ctx context.Context, villages []domain.Unit, at domain.Date) (Decisions, error) {
+	d := Decisions{Sets: map[int64]domain.CriteriaSet{}, Names: map[string]string{}}
+	ids := make([]int64, len(villages))
+	for i, v := range villages {
+		ids[i] = v.ID
+	}
+	var err error
+	if d.Latest, err = s.LatestAssessments(ctx, ids, at); err != nil {
+		return d, err
+	}
+	seen := map[string]bool{}
+	for _, v := range villages {
+		a, ok := d.Latest[v.ID]
+		if !ok {
+			continue
+		}
+		cs, ok := d.Sets[a.SetID]
+		if !ok {
+			if cs, err = s.Set(ctx, a.SetID); err != nil {
+				return d, err
+			}
+			d.Sets[a.SetID] = cs
+		}
+		for _, in := range cs.Indicators {
+			if !seen[in.Code] {
+				seen[in.Code] = true
+				d.Codes = append(d.Codes, in.Code)
+				d.Names[in.Code] = in.Name
+			}
+		}
+	}
+	return d, nil
+}
+
+// ByCode indexes an assessment's set by indicator code.
+func (d Decisions) ByCode(a Assessment) map[string]domain.Indicator {
+	out := map[string]domain.Indicator{}
+	for _, in := range d.Sets[a.SetID].Indicators {
+		out[in.Code] = in
+	}
+	return out
+}

@@ -40,7 +40,9 @@ func (s *Server) criteriaMatrix(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.Store.UnitAt(ctx, r.PathValue("code"), p.At)
+	current := r.URL.Query().Get("view") == "current"
+	// As the dashboard: re-attributed, the code is today's unit.
+	u, err := s.resolveBoardUnit(r, p, current)
 	if err == nil {
 		err = s.inScope(r, actorOf(r).Scope(domain.PermReportView), u.ID)
 	}
@@ -48,47 +50,21 @@ func (s *Server) criteriaMatrix(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	mp := &criteriaMatrixPage{Page: p, Unit: u, Current: r.URL.Query().Get("view") == "current", Names: map[string]string{}}
+	mp := &criteriaMatrixPage{Page: p, Unit: u, Current: current, Names: map[string]string{}}
 	villages, err := s.Store.VillagesUnder(ctx, u.ID, p.At, mp.Current)
 	if err != nil {
 		s.fail(w, p, err)
 		return
 	}
-	ids := make([]int64, len(villages))
-	for i, v := range villages {
-		ids[i] = v.ID
-	}
-	latest, err := s.Store.LatestAssessments(ctx, ids, p.At)
+	dec, err := s.Store.DecisionsOf(ctx, villages, p.At)
 	if err != nil {
 		s.fail(w, p, err)
 		return
 	}
-	sets := map[int64]domain.CriteriaSet{}
-	seen := map[string]bool{}
-	for _, v := range villages {
-		a, ok := latest[v.ID]
-		if !ok {
-			continue
-		}
-		cs, ok := sets[a.SetID]
-		if !ok {
-			if cs, err = s.Store.Set(ctx, a.SetID); err != nil {
-				s.fail(w, p, err)
-				return
-			}
-			sets[a.SetID] = cs
-		}
-		for _, in := range cs.Indicators {
-			if !seen[in.Code] {
-				seen[in.Code] = true
-				mp.Codes = append(mp.Codes, in.Code)
-				mp.Names[in.Code] = in.Name
-			}
-		}
-	}
+	mp.Codes, mp.Names = dec.Codes, dec.Names
 	for _, v := range villages {
 		row := matrixRow{Village: v}
-		a, ok := latest[v.ID]
+		a, ok := dec.Latest[v.ID]
 		if ok {
 			row.Assessed = &a
 			mp.Attainment.Assessed++
@@ -98,9 +74,7 @@ func (s *Server) criteriaMatrix(w http.ResponseWriter, r *http.Request) {
 		}
 		byCode := map[string]domain.Indicator{}
 		if ok {
-			for _, in := range sets[a.SetID].Indicators {
-				byCode[in.Code] = in
-			}
+			byCode = dec.ByCode(a)
 		}
 		for _, code := range mp.Codes {
 			in, has := byCode[code]
