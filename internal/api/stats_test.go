@@ -184,6 +184,19 @@ func TestSyncAPI(t *testing.T) {
 	if r := step("0b1e2c3d-4e5f-4a6b-8c7d-000000000005", 1); r["status"] != "refused" || r["error"].(map[string]any)["code"] != "ECONFLICT" {
 		t.Fatalf("stale step: %v", r)
 	}
+	// A session logged offline by a member without team:manage: refused
+	// with the reason every time it is sent, never recorded as done.
+	logChange := map[string]any{"id": "0b1e2c3d-4e5f-4a6b-8c7d-000000000006", "kind": "session.log", "payload": map[string]any{
+		"team_id": 1, "on": "2026-10-30", "residents_helped": 4, "notes": "Trực tối thứ Sáu"}}
+	var statuses []string
+	for i := 0; i < 2; i++ {
+		_, out := call("POST", "/api/v1/sync", map[string]any{"device_id": dev["id"], "changes": []any{logChange}})
+		r := out["results"].([]any)[0].(map[string]any)
+		statuses = append(statuses, r["status"].(string))
+	}
+	if statuses[0] != "refused" || statuses[1] != "refused" {
+		t.Fatalf("a member's session log: %v", statuses)
+	}
 	if st, _ := call("POST", "/api/v1/sync", map[string]any{"device_id": 999999, "changes": []any{}}); st != 404 {
 		t.Fatalf("unknown device: %d", st)
 	}

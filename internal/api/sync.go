@@ -123,6 +123,30 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 		d, err = a.Store.AdvanceDossier(cctx, actor, store.Step{DossierID: p.DossierID, Version: p.Version, Action: domain.DossierAction(p.Action),
 			On: p.On, Note: p.Note, PortalCode: p.PortalCode})
 		result = map[string]any{"dossier_id": d.ID, "state": string(d.State), "version": d.Version}
+	case "resident.create":
+		var p residentInput
+		if err = json.Unmarshal(c.Payload, &p); err != nil {
+			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+			break
+		}
+		var res domain.Resident
+		res, err = a.Store.CreateResident(cctx, actor, p.resident())
+		result = map[string]any{"resident_id": res.ID, "version": res.Version}
+	case "session.log":
+		var p struct {
+			TeamID          int64       `json:"team_id"`
+			On              domain.Date `json:"on"`
+			ResidentsHelped int         `json:"residents_helped"`
+			Notes           string      `json:"notes"`
+			MemberIDs       []int64     `json:"member_ids"`
+		}
+		if err = json.Unmarshal(c.Payload, &p); err != nil || p.TeamID <= 0 {
+			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+			break
+		}
+		var l store.SessionLog
+		l, err = a.Store.LogSession(cctx, actor, store.SessionLog{TeamID: p.TeamID, On: p.On, ResidentsHelped: p.ResidentsHelped, Notes: p.Notes, MemberIDs: p.MemberIDs})
+		result = map[string]any{"log_id": l.ID}
 	default:
 		err = domain.Errorf(domain.EINVALID, "sync.kind_unknown", "kind", c.Kind).WithField("kind")
 	}
