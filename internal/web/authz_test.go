@@ -459,6 +459,11 @@ var matrix = []matrixRow{
 		return "/criteria/" + strconv.FormatInt(f.setID, 10) + "/status"
 	}, url.Values{"status": {"retired"}}, map[string]int{"anon": 303, "admin": 303, "*": 403}},
 	{"GET", "/u/{code}", fixed("/u/086?at=31/10/2024"), nil, all(200)},
+	{"GET", "/sw.js", fixed("/sw.js"), nil, all(200)},
+	{"GET", "/manifest.webmanifest", fixed("/manifest.webmanifest"), nil, all(200)},
+	// Only a member of a village works offline; others are told why.
+	{"GET", "/offline", fixed("/offline"), nil, map[string]int{"anon": 303, "leader": 200, "member": 200, "viewer": 403, "*": 403}},
+	{"POST", "/offline/device", fixed("/offline/device"), url.Values{"name": {"Điện thoại của Hoa"}}, map[string]int{"anon": 303, "leader": 200, "member": 200, "viewer": 403, "*": 403}},
 	{"GET", "/units/{code}/rankings", fixed("/units/T000001/rankings?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/units/{code}/dashboard", fixed("/units/T000001/dashboard?at=31/10/2024"), nil, reports(200)},
 	{"GET", "/units/{code}/criteria", fixed("/units/02923/criteria?at=31/12/2025"), nil,

@@ -60,6 +60,8 @@ type Server struct {
 	js     string                // fingerprinted URL of the script (progressive: every page works without it)
 	// publicCSS is the residents' pages' own small stylesheet.
 	publicCSS string
+	// offlineJS is the offline app's script; the icons install it.
+	offlineJS, icon192, icon512 string
 	// gzipWriters are reused by the public pages (see newGzipWriter).
 	gzipWriters sync.Pool
 }
@@ -116,6 +118,12 @@ func (s *Server) loadStatic() error {
 			s.js = "/static/" + fp
 		case "public.css":
 			s.publicCSS = "/static/" + fp
+		case "offline.js":
+			s.offlineJS = "/static/" + fp
+		case "icon-192.png":
+			s.icon192 = "/static/" + fp
+		case "icon-512.png":
+			s.icon512 = "/static/" + fp
 		}
 		return nil
 	})

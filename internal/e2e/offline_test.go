@@ -1,0 +1,82 @@
+package e2e_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"thonso/internal/demo"
+)
+
+// setOffline switches the page's network off or on through DevTools:
+// requests fail and navigator.onLine follows.
+func (b *browser) setOffline(off bool) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.t.Fatal(err)
+	}
+	conds := []*network.Conditions{}
+	if off {
+		conds = append(conds, &network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+	}
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds}); err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// TestOfflineReceptionInChromium: a member registers the phone, loses the
+// network, receives a dossier (counted as not sent, with its lookup code),
+// gets the network back, sends it — and it is stored exactly once, even
+// when the send is repeated.
+func TestOfflineReceptionInChromium(t *testing.T) {
+	chromium := findChromium(t)
+	base := startApp(t)
+	b := newBrowser(t, chromium, base)
+	b.open("/login?next=%2Foffline", http.StatusOK)
+	b.setField("#login", "thanhvien.dongcam")
+	b.setField("#password", demo.Password)
+	b.submit("#login-submit", http.StatusOK)
+	b.setField("#name", "Điện thoại của Hoa")
+	b.submit("#register-submit", http.StatusOK)
+	b.wantText("#outbox-status", "Không có thay đổi")
+
+	b.setOffline(true)
+	b.setField("#applicant_name", "Lò Thị Mất Mạng")
+	if err := b.click("#receive-save"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "1 thay đổi chưa gửi", "mất mạng")
+	code := b.mustText("#receipt")
+	b.screenshot("40-offline")
+	if err := b.click("#send-now"); err != nil { // still offline: kept
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	b.wantText("#outbox-status", "1 thay đổi chưa gửi")
+
+	b.setOffline(false)
+	if err := b.click("#send-now"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.mustText("#outbox-status"), "Không có thay đổi") {
+		if time.Now().After(deadline) {
+			t.Fatalf("not sent: %s", b.mustText("#outbox-status"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// Stored once: the village's queue lists it once.
+	b.open("/villages/T000001/dossiers", http.StatusOK)
+	if n := strings.Count(b.mustText("main"), "Lò Thị Mất Mạng"); n != 1 {
+		t.Fatalf("the offline dossier is listed %d times (receipt %q)", n, code)
+	}
+}

@@ -1,0 +1,90 @@
+// Thôn Số offline: an outbox of changes kept on this phone (localStorage),
+// sent oldest first when there is a connection, each with an id made here
+// so the server applies it once. No framework, no build step.
+(function () {
+  "use strict";
+  var app = document.getElementById("offline-app");
+  if (!app) return;
+  var KEY = "thonso.offline";
+  var ALPHA = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  function load() { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } }
+  function save(st) { localStorage.setItem(KEY, JSON.stringify(st)); }
+  var st = load();
+  st.outbox = st.outbox || [];
+  if (app.dataset.token) { // just registered: keep the device on this phone
+    st.device = { id: Number(app.dataset.device), prefix: app.dataset.prefix, token: app.dataset.token };
+    save(st);
+    history.replaceState(null, "", "/offline");
+  }
+  var work = document.getElementById("work"), reg = document.getElementById("register");
+  if (st.device) { work.hidden = false; reg.hidden = true; }
+  function rand(n) {
+    var b = new Uint8Array(n), s = "";
+    crypto.getRandomValues(b);
+    for (var i = 0; i < n; i++) s += ALPHA[b[i] & 31];
+    return s;
+  }
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var h = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function render() {
+    var list = document.getElementById("outbox"), status = document.getElementById("outbox-status");
+    list.textContent = "";
+    st.outbox.forEach(function (c) {
+      var li = document.createElement("li");
+      li.textContent = c.label + (c.error ? " — " + c.error : "");
+      if (c.error) li.className = "err";
+      list.appendChild(li);
+    });
+    var n = st.outbox.length;
+    status.textContent = n ? app.dataset.msgPending.replace("{count}", n) : app.dataset.msgNone;
+    if (!navigator.onLine) status.textContent += " " + app.dataset.msgOffline;
+  }
+  var sending = false;
+  function send() {
+    if (sending || !st.device || !st.outbox.length || !navigator.onLine) return;
+    sending = true;
+    var batch = st.outbox.filter(function (c) { return !c.error; }).slice(0, 50);
+    if (!batch.length) { sending = false; return; }
+    fetch(app.dataset.sync, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + st.device.token },
+      body: JSON.stringify({ device_id: st.device.id, changes: batch.map(function (c) { return { id: c.id, kind: c.kind, payload: c.payload }; }) })
+    }).then(function (r) { return r.json(); }).then(function (out) {
+      (out.results || []).forEach(function (res) {
+        st.outbox.forEach(function (c) {
+          if (c.id !== res.id) return;
+          if (res.status === "refused") c.error = res.error && res.error.message; else c.done = true;
+        });
+      });
+      st.outbox = st.outbox.filter(function (c) { return !c.done; });
+      save(st);
+    }).catch(function () { /* still offline: kept */ }).then(function () { sending = false; render(); });
+  }
+  document.getElementById("send-now").addEventListener("click", send);
+  window.addEventListener("online", send);
+  window.addEventListener("offline", render);
+  setInterval(send, 30000);
+  var on = document.getElementById("received_on");
+  if (on && !on.value) on.value = app.dataset.today;
+  document.getElementById("receive-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target, code = st.device.prefix + rand(8);
+    var proc = f.procedure.options[f.procedure.selectedIndex].text;
+    st.outbox.push({ id: uuid(), kind: "dossier.receive", label: proc + " — " + f.applicant_name.value + " (" + code + ")", payload: {
+      village_code: app.dataset.village, procedure: f.procedure.value, applicant_name: f.applicant_name.value,
+      applicant_phone: f.applicant_phone.value, received_on: f.received_on.value, lookup_code: code } });
+    save(st);
+    var rc = document.getElementById("receipt");
+    rc.textContent = app.dataset.msgCode.replace("{code}", code);
+    rc.hidden = false;
+    f.applicant_name.value = ""; f.applicant_phone.value = "";
+    render();
+    send();
+  });
+  render();
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+  send();
+})();
