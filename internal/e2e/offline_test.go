@@ -80,3 +80,47 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 		t.Fatalf("the offline dossier is listed %d times (receipt %q)", n, code)
 	}
 }
+
+// TestOfflineRefusalInChromium: a change the server refuses (a retired
+// procedure code typed into the outbox) stays on the phone with the
+// server's reason until its author discards it.
+func TestOfflineRefusalInChromium(t *testing.T) {
+	chromium := findChromium(t)
+	base := startApp(t)
+	b := newBrowser(t, chromium, base)
+	b.open("/login?next=%2Foffline", http.StatusOK)
+	b.setField("#login", "thanhvien.dongcam")
+	b.setField("#password", demo.Password)
+	b.submit("#login-submit", http.StatusOK)
+	b.setField("#name", "Điện thoại của Hoa")
+	b.submit("#register-submit", http.StatusOK)
+	b.setOffline(true)
+	// A procedure the catalogue does not have (as if retired meanwhile).
+	ctx, cancel := b.step()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const o = document.createElement("option"); o.value = "9.999999"; o.text = "Thủ tục đã bỏ";
+		const s = document.getElementById("procedure"); s.appendChild(o); s.value = "9.999999"; return true; })()`))
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.setField("#applicant_name", "Lò Văn Bị Từ Chối")
+	if err := b.click("#receive-save"); err != nil {
+		t.Fatal(err)
+	}
+	b.setOffline(false)
+	if err := b.click("#send-now"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.mustText("#outbox"), "Không có thủ tục mã 9.999999 trong danh mục") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reason shown: %s", b.mustText("#outbox"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.wantText("#outbox-status", "1 thay đổi chưa gửi")
+	if err := b.click("#outbox button"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "Không có thay đổi")
+}

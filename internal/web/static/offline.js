@@ -35,7 +35,17 @@
     st.outbox.forEach(function (c) {
       var li = document.createElement("li");
       li.textContent = c.label + (c.error ? " — " + c.error : "");
-      if (c.error) li.className = "err";
+      if (c.error) { // refused: the member fixes it elsewhere or discards it
+        li.className = "err";
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "link"; b.textContent = app.dataset.msgDiscard;
+        b.addEventListener("click", function () {
+          st.outbox = st.outbox.filter(function (x) { return x.id !== c.id; });
+          save(st); render();
+        });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(b);
+      }
       list.appendChild(li);
     });
     var n = st.outbox.length;
