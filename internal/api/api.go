@@ -81,6 +81,7 @@ func (a *API) routes() []Route {
 		{"GET", "/api/v1/villages/{code}/dossiers", a.authed(a.villageDossiers)},
 		{"POST", "/api/v1/devices", a.authed(a.deviceRegister)},
 		{"POST", "/api/v1/sync", a.authed(a.sync)},
+		{"GET", "/api/v1/offline/{code}", a.authed(a.offlineData)},
 	}
 }
 

@@ -245,3 +245,25 @@ func tokenClient(t *testing.T, login string) (*store.Store, func(method, path st
 		return res.StatusCode, m
 	}
 }
+
+// TestOfflineData: the member's village for the phone — catalogue, open
+// dossiers with their versions, sessions, residents without phones or
+// CCCD, under 1 MB; audited; another village is not found.
+func TestOfflineData(t *testing.T) {
+	s, call := tokenClient(t, "thanhvien.dongcam")
+	st, m := call("GET", "/api/v1/offline/T000001", nil)
+	if st != 200 || len(m["procedures"].([]any)) < 10 || len(m["residents"].([]any)) < 300 || len(m["sessions"].([]any)) == 0 {
+		t.Fatalf("offline data: %d", st)
+	}
+	raw, _ := json.Marshal(m)
+	if len(raw) > 1<<20 || strings.Contains(string(raw), "cccd") || strings.Contains(string(raw), "0399") {
+		t.Fatalf("%d bytes, or personal numbers in it", len(raw))
+	}
+	t.Logf("Đông Căm offline data: %d bytes, %d residents", len(raw), len(m["residents"].([]any)))
+	if n, _ := s.CountWhere(context.Background(), "audit_log", "action", "offline_download"); n != 1 {
+		t.Fatalf("downloads audited: %d", n)
+	}
+	if st, _ := call("GET", "/api/v1/offline/T000003", nil); st != 404 {
+		t.Fatalf("another village: %d", st)
+	}
+}

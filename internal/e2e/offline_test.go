@@ -48,8 +48,13 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 	b.setField("#name", "Điện thoại của Hoa")
 	b.submit("#register-submit", http.StatusOK)
 	b.wantText("#outbox-status", "Không có thay đổi")
+	b.waitText("#ref-asof", "tính đến")
+	b.wantText("#ref-sessions", "Nhà văn hoá")
 
 	b.setOffline(true)
+	// Offline, the village's residents are found without accents.
+	b.setField("#ref-q", "lo van")
+	b.wantText("#ref-residents", "Lò Văn")
 	b.setField("#applicant_name", "Lò Thị Mất Mạng")
 	if err := b.click("#receive-save"); err != nil {
 		t.Fatal(err)
@@ -123,4 +128,21 @@ func TestOfflineRefusalInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.wantText("#outbox-status", "Không có thay đổi")
+}
+
+// waitText waits up to 10 s for sel to hold want (the page's script works
+// in the background).
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := b.text(sel)
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: want text containing %q, found %q", sel, want, got)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
 }

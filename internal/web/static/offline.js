@@ -71,8 +71,47 @@
       });
       st.outbox = st.outbox.filter(function (c) { return !c.done; });
       save(st);
+      fetchRef();
     }).catch(function () { /* still offline: kept */ }).then(function () { sending = false; render(); });
   }
+  // Reference data: what the phone keeps to work without a connection,
+  // dropped after 14 days without a fresh copy (and at logout, app.js).
+  var REF = "thonso.ref", DAY = 86400000;
+  function loadRef() {
+    try {
+      var r = JSON.parse(localStorage.getItem(REF));
+      if (r && Date.now() - r.fetched > 14 * DAY) { localStorage.removeItem(REF); return null; }
+      return r;
+    } catch (e) { return null; }
+  }
+  function fold(x) { return x.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase(); }
+  function li(text) { var e = document.createElement("li"); e.textContent = text; return e; }
+  function renderRef() {
+    var r = loadRef(), asof = document.getElementById("ref-asof");
+    ["ref-queue", "ref-sessions", "ref-residents"].forEach(function (id) { document.getElementById(id).textContent = ""; });
+    if (!r) { asof.textContent = app.dataset.msgNoref; return; }
+    asof.textContent = app.dataset.msgAsof.replace("{time}", new Date(r.fetched).toLocaleString("vi-VN"));
+    r.data.queue.forEach(function (d) { document.getElementById("ref-queue").appendChild(li(d.step + ". " + d.procedure + " — " + d.applicant + " (" + d.lookup_code + ")")); });
+    r.data.sessions.slice(0, 6).forEach(function (o) {
+      var s = new Date(o.start), e = new Date(o.end);
+      document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN") + " " + s.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
+        "–" + e.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) + (o.place ? " · " + o.place : "")));
+    });
+    var q = fold(document.getElementById("ref-q").value || "");
+    var hits = q.length < 2 ? [] : r.data.residents.filter(function (p) { return fold(p.name).indexOf(q) >= 0; }).slice(0, 20);
+    hits.forEach(function (p) { document.getElementById("ref-residents").appendChild(li(p.name + " · " + p.birth_year)); });
+  }
+  function fetchRef() {
+    if (!st.device || !navigator.onLine) return;
+    fetch("/api/v1/offline/" + app.dataset.village, { headers: { "Authorization": "Bearer " + st.device.token } })
+      .then(function (r) { if (!r.ok) throw r; return r.json(); })
+      .then(function (data) { localStorage.setItem(REF, JSON.stringify({ fetched: Date.now(), data: data })); renderRef(); })
+      .catch(function () {});
+  }
+  document.getElementById("ref-q").addEventListener("input", renderRef);
+  renderRef();
+  fetchRef();
+  window.addEventListener("online", fetchRef);
   document.getElementById("send-now").addEventListener("click", send);
   window.addEventListener("online", send);
   window.addEventListener("offline", render);
