@@ -79,6 +79,31 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// A step taken offline on a dossier of the queue: sent with its version.
+	b.waitText("#ref-queue", "Lò Thị Mất Mạng")
+	if b.count("#ref-queue button.step") == 0 {
+		t.Fatal("no step offered on the phone")
+	}
+	// The same step twice while offline (as two phones would): the first
+	// is applied, the second refused as stale, shown, then discarded.
+	b.setOffline(true)
+	b.setField("#ref-queue input.portal-code", "G01.DVC-261201-0001")
+	for i := 0; i < 2; i++ {
+		if err := b.click("#ref-queue button.step"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.wantText("#outbox-status", "2 thay đổi chưa gửi")
+	b.setOffline(false)
+	if err := b.click("#send-now"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitText("#outbox-status", "1 thay đổi chưa gửi")
+	b.waitText("#outbox li.err", "")
+	if err := b.click("#outbox button"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "Không có thay đổi")
 	// Stored once: the village's queue lists it once.
 	b.open("/villages/T000001/dossiers", http.StatusOK)
 	if n := strings.Count(b.mustText("main"), "Lò Thị Mất Mạng"); n != 1 {

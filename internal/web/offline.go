@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type offlinePage struct {
 	Error     string
 	SyncURL   string
 	OfflineJS string
+	StepsJSON string // the steps the phone offers, named in the page's language
 }
 
 // offlineVillage is the village a member works offline for: their own
@@ -53,6 +55,12 @@ func (s *Server) offlineRender(w http.ResponseWriter, r *http.Request, op *offli
 		}
 	}
 	op.SyncURL, op.OfflineJS = "/api/v1/sync", s.offlineJS
+	steps := map[string]string{}
+	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActAccept, domain.ActResubmit, domain.ActCollect, domain.ActReturn} {
+		steps[string(a)] = op.T("action." + string(a))
+	}
+	b, _ := json.Marshal(steps)
+	op.StepsJSON = string(b)
 	op.Page.Title = op.T("offline.title")
 	s.render(w, status, "offline", op)
 }

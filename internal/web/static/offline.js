@@ -77,6 +77,8 @@
   // Reference data: what the phone keeps to work without a connection,
   // dropped after 14 days without a fresh copy (and at logout, app.js).
   var REF = "thonso.ref", DAY = 86400000;
+  var STEPS = {};
+  try { STEPS = JSON.parse(app.dataset.steps || "{}"); } catch (e) {}
   function loadRef() {
     try {
       var r = JSON.parse(localStorage.getItem(REF));
@@ -91,7 +93,29 @@
     ["ref-queue", "ref-sessions", "ref-residents"].forEach(function (id) { document.getElementById(id).textContent = ""; });
     if (!r) { asof.textContent = app.dataset.msgNoref; return; }
     asof.textContent = app.dataset.msgAsof.replace("{time}", new Date(r.fetched).toLocaleString("vi-VN"));
-    r.data.queue.forEach(function (d) { document.getElementById("ref-queue").appendChild(li(d.step + ". " + d.procedure + " — " + d.applicant + " (" + d.lookup_code + ")")); });
+    r.data.queue.forEach(function (d) {
+      var e = li(d.step + ". " + d.procedure + " — " + d.applicant + " (" + d.lookup_code + ") ");
+      // Steps that need nothing more than the day: kept in the outbox with
+      // the version read; the server decides when it arrives.
+      d.allowed.filter(function (a) { return STEPS[a]; }).forEach(function (a) {
+        var code = null;
+        if (a === "submit") { // the portal's dossier code goes with it
+          code = document.createElement("input");
+          code.className = "portal-code"; code.setAttribute("aria-label", app.dataset.msgPortal); code.placeholder = app.dataset.msgPortal;
+          e.appendChild(code);
+        }
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "link step"; b.dataset.action = a; b.textContent = STEPS[a];
+        b.addEventListener("click", function () {
+          var payload = { dossier_id: d.id, action: a, on: app.dataset.today, version: d.version };
+          if (code) payload.portal_code = code.value;
+          st.outbox.push({ id: uuid(), kind: "dossier.step", label: STEPS[a] + " — " + d.procedure + " — " + d.applicant, payload: payload });
+          save(st); render(); send();
+        });
+        e.appendChild(b);
+      });
+      document.getElementById("ref-queue").appendChild(e);
+    });
     r.data.sessions.slice(0, 6).forEach(function (o) {
       var s = new Date(o.start), e = new Date(o.end);
       document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN") + " " + s.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
