@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -265,5 +266,37 @@ func TestOfflineData(t *testing.T) {
 	}
 	if st, _ := call("GET", "/api/v1/offline/T000003", nil); st != 404 {
 		t.Fatalf("another village: %d", st)
+	}
+}
+
+// BenchmarkSync50: one phone's outbox of 50 receptions sent in one
+// request (each change applied in its own transaction, exactly once).
+func BenchmarkSync50(b *testing.B) {
+	s := storetest.DemoSQLite(b)
+	ctx := context.Background()
+	cat, _ := i18n.Load()
+	srv := httptest.NewServer((&api.API{Store: s, Cat: cat, Now: func() time.Time { return time.Date(2026, 10, 31, 9, 0, 0, 0, time.UTC) }}).Handler())
+	defer srv.Close()
+	u, _, _ := s.Credentials(ctx, "thanhvien.dongcam")
+	tok, _, _ := s.CreateToken(ctx, domain.CLIActor(), u.ID, "", 0)
+	a, _ := s.Actor(ctx, u, "127.0.0.1", "api")
+	dev, _ := s.RegisterDevice(ctx, a, "bench")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var changes []any
+		for k := 0; k < 50; k++ {
+			changes = append(changes, map[string]any{"id": fmt.Sprintf("bench-%08d-%04d-0000", i, k), "kind": "dossier.receive", "payload": map[string]any{
+				"village_code": "T000001", "procedure": "2.000815", "applicant_name": "Người thử", "received_on": "2026-10-30", "lookup_code": dev.Prefix + domain.NewLookupCode()}})
+		}
+		raw, _ := json.Marshal(map[string]any{"device_id": dev.ID, "changes": changes})
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/sync", bytes.NewReader(raw))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
 	}
 }
