@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -22,9 +21,14 @@ var (
 // MustDemo loads the demo into s.
 func MustDemo(t testing.TB, s *store.Store) {
 	t.Helper()
-	if _, err := demo.Load(Ctx(), s); err != nil {
+	if err := loadDemo(s); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
+}
+
+func loadDemo(s *store.Store) error {
+	_, err := demo.Load(Ctx(), s)
+	return err
 }
 
 // MustUnit resolves a code on a date.
@@ -447,18 +451,3 @@ func testDissolve(t *testing.T, open Opener) {
 	}
 }
 
-// DemoSQLite opens a migrated SQLite store in a temporary directory with
-// the demo loaded: the fixture of the HTTP tests.
-func DemoSQLite(t testing.TB) *store.Store {
-	t.Helper()
-	s, err := store.Open(Ctx(), "sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(Ctx()); err != nil {
-		t.Fatal(err)
-	}
-	MustDemo(t, s)
-	return s
-}
