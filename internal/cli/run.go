@@ -43,6 +43,8 @@ func commands() []command {
 			"import official unit lists or a unit-change CSV/XLSX; or a village's residents from a spreadsheet", runImport},
 		{"unit", "unit [--db DSN] CODE[@DATE]", "show a unit as it was on a date (dd/mm/yyyy or YYYY-MM-DD)", runUnit},
 		{"user", "user add [--db DSN] --login L [--phone P] --name NAME --role ROLE [--unit CODE[@DATE]] [--password-stdin]", "create an account with a role over a unit's subtree", runUser},
+		{"backup", "backup [--db DSN] -o FILE", "write a consistent backup of the whole database while it runs (gzip'd JSON lines, restorable into SQLite or PostgreSQL)", runBackup},
+		{"restore", "restore FILE [--db DSN]", "load a backup into an empty database (refuses a non-empty one, a damaged file or a newer schema)", runRestore},
 		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
 	}
 }
