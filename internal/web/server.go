@@ -18,6 +18,7 @@ import (
 
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
+	"thonso/internal/obs"
 	"thonso/internal/store"
 )
 
@@ -42,6 +43,8 @@ type Server struct {
 	// (https://thonso.example.vn); the QR codes carry it. Empty: the
 	// request's own scheme and host.
 	PublicURL string
+	// Metrics counts requests for /metrics; New makes one when nil.
+	Metrics *obs.Metrics
 
 	// progress of running imports by upload id (rows done): kept in
 	// memory because the import's own transaction holds SQLite's only
@@ -70,6 +73,9 @@ func New(s *Server) (*Server, error) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Metrics == nil {
+		s.Metrics = obs.NewMetrics()
 	}
 	s.gzipWriters.New = newGzipWriter
 	if err := s.loadStatic(); err != nil {
@@ -122,9 +128,9 @@ func (s *Server) Handler(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	if api != nil {
-		mux.Handle("/api/", api)
+		mux.Handle("/api/", obs.Route(api))
 	}
-	return s.recoverer(s.securityHeaders(s.withActor(mux)))
+	return s.Metrics.Middleware(s.Log, s.recoverer(s.securityHeaders(s.withActor(obs.Route(mux)))))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {

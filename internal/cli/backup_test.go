@@ -1,0 +1,62 @@
+package cli_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"thonso/internal/domain"
+	"thonso/internal/store"
+)
+
+// TestBackupRestoreCLI backs up a database while another connection keeps
+// writing to it (as serve would), restores it into a new file, and checks
+// the refusals print one Vietnamese line and leave the target alone.
+func TestBackupRestoreCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "a.db")
+	run(t, "demo", "--db", db).mustOK(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int)
+	go func() {
+		n := 0
+		for ctx.Err() == nil {
+			if _, err := s.CreateUser(ctx, domain.CLIActor(), store.NewUser{Login: fmt.Sprintf("ban.sao.%d", n), Name: "Bản sao", PasswordHash: "h"}, "admin", 0); err == nil {
+				n++
+			}
+		}
+		done <- n
+	}()
+	file := filepath.Join(dir, "sao-luu.jsonl.gz")
+	r := run(t, "backup", "--db", db, "-o", file)
+	cancel()
+	writes := <-done
+	s.Close()
+	r.mustOK(t)
+	t.Logf("%s (%d accounts written meanwhile)", r.stdout, writes)
+
+	run(t, "backup", "--db", db, "-o", file).oneLine(t, "đã có")
+	target := "sqlite:" + filepath.Join(dir, "b.db")
+	run(t, "restore", file, "--db", target).mustOK(t)
+	run(t, "restore", file, "--db", target).oneLine(t, "không trống", "Không thay đổi gì")
+
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.gz")
+	os.WriteFile(cut, b[:len(b)*2/3], 0o600)
+	c := filepath.Join(dir, "c.db")
+	run(t, "restore", cut, "--db", "sqlite:"+c).oneLine(t, "cắt cụt")
+	if _, err := os.Stat(c); err == nil {
+		t.Error("a refused restore created the target file")
+	}
+	run(t, "restore", "--db", target).oneLine(t, "Thiếu tệp sao lưu")
+}
