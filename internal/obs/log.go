@@ -43,4 +43,4 @@ func (h idHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h idHandler) WithAttrs(as []slog.Attr) slog.Handler { return idHandler{h.Handler.WithAttrs(as)} }
-func (h idHandler) WithGroup(n string) slog.Handler      { return idHandler{h.Handler.WithGroup(n)} }
+func (h idHandler) WithGroup(n string) slog.Handler       { return idHandler{h.Handler.WithGroup(n)} }
