@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"thonso/internal/domain"
+	"thonso/internal/obs"
 	"thonso/internal/i18n"
 	"thonso/internal/store"
 )
@@ -60,7 +61,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
 	})
-	return a.withToken(mux)
+	return a.withToken(obs.Route(mux))
 }
 
 // statusOf maps error codes to HTTP statuses (CONVENTIONS.md).

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"os"
 	"path"
 	"sync"
 	"time"
@@ -72,7 +73,7 @@ func New(s *Server) (*Server, error) {
 		s.Now = time.Now
 	}
 	if s.Log == nil {
-		s.Log = slog.Default()
+		s.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if s.Metrics == nil {
 		s.Metrics = obs.NewMetrics()
