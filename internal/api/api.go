@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"thonso/internal/domain"
-	"thonso/internal/obs"
 	"thonso/internal/i18n"
+	"thonso/internal/obs"
 	"thonso/internal/store"
 )
 

@@ -386,9 +386,9 @@ func badCases(hh, res, dos int64, ver int) []badCase {
 		add(badCase{name: "day off " + name, who: "admin", method: "POST", path: "/days-off", body: body})
 	}
 	for name, body := range map[string][]byte{
-		"bad role": form("login", "nguoi.moi", "name", "Người mới", "role", "god", "password", "mat-khau-dai-du-1234"),
-		"sql unit": form("login", "nguoi.moi", "name", "Người mới", "role", "officer", "unit", "' OR 1=1--", "password", "mat-khau-dai-du-1234"),
-		"html login": form("login", "<script>", "name", "Người mới", "role", "viewer", "unit", "15", "password", "mat-khau-dai-du-1234"),
+		"bad role":       form("login", "nguoi.moi", "name", "Người mới", "role", "god", "password", "mat-khau-dai-du-1234"),
+		"sql unit":       form("login", "nguoi.moi", "name", "Người mới", "role", "officer", "unit", "' OR 1=1--", "password", "mat-khau-dai-du-1234"),
+		"html login":     form("login", "<script>", "name", "Người mới", "role", "viewer", "unit", "15", "password", "mat-khau-dai-du-1234"),
 		"short password": form("login", "nguoi.moi", "name", "Người mới", "role", "viewer", "unit", "15", "password", "1"),
 		"existing login": form("login", "quantri", "name", "Trùng", "role", "admin", "password", "mat-khau-dai-du-1234"),
 	} {
