@@ -103,7 +103,9 @@ Commands:`)
 
 Environment: THONSO_DB (database, default sqlite:thonso.db), THONSO_ADDR
 (listen address, default 127.0.0.1:8080), THONSO_LANG (vi or en: language
-of messages, default vi).`)
+of messages, default vi); for serve also THONSO_PUBLIC_URL,
+THONSO_TRUSTED_PROXIES, THONSO_LOG_FORMAT, THONSO_LOG_LEVEL,
+THONSO_BACKUP_DIR, THONSO_BACKUP_EVERY, THONSO_BACKUP_KEEP (see its --help).`)
 }
 
 // flags makes a FlagSet whose --help prints the command's usage.
