@@ -89,6 +89,7 @@ func TestServeOperations(t *testing.T) {
 		`thonso_http_request_duration_seconds_bucket{route="GET /readyz",le="+Inf"} 1`,
 		`thonso_db_open_connections{pool="writer"}`,
 		`thonso_db_in_use_connections{pool="reader"}`,
+		`thonso_import_jobs_running 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 )
 
@@ -24,4 +25,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	s.Metrics.Write(w, s.Store.Pools())
+	running := 0
+	s.progress.Range(func(_, _ any) bool { running++; return true })
+	fmt.Fprintf(w, "# HELP thonso_import_jobs_running Resident imports running in the background on this server.\n# TYPE thonso_import_jobs_running gauge\nthonso_import_jobs_running %d\n", running)
 }
