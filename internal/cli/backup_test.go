@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,4 +62,33 @@ func TestBackupRestoreCLI(t *testing.T) {
 		t.Error("a refused restore created the target file")
 	}
 	run(t, "restore", "--db", target).oneLine(t, "Thiếu tệp sao lưu")
+
+	// A newer schema is refused after the file is read whole; the new
+	// target file made to check it is removed again.
+	newer := filepath.Join(dir, "newer.gz")
+	os.WriteFile(newer, newerSchema(t, b), 0o600)
+	d := filepath.Join(dir, "d.db")
+	run(t, "restore", newer, "--db", "sqlite:"+d).oneLine(t, "mới hơn")
+	if _, err := os.Stat(d); err == nil {
+		t.Error("a refused restore left the target file")
+	}
+}
+
+// newerSchema rewrites a backup's header to a schema version no binary has.
+func newerSchema(t *testing.T, file []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.Replace(raw, []byte(`"schema_version":`), []byte(`"schema_version":9`), 1)
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	zw.Write(raw)
+	zw.Close()
+	return out.Bytes()
 }

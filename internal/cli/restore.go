@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"os"
+	"strings"
 
 	"thonso/internal/domain"
 	"thonso/internal/store"
@@ -42,13 +43,26 @@ func runRestore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A SQLite target that did not exist is removed again when the restore
+	// is refused, so a refused restore leaves nothing behind.
+	var created string
+	if path, ok := strings.CutPrefix(e.cfg.DB, "sqlite:"); ok {
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			created = path
+		}
+	}
 	s, err := e.open()
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	info, err := s.Restore(e.ctx, domain.CLIActor(), open)
+	s.Close()
 	if err != nil {
+		if created != "" {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(created + suffix)
+			}
+		}
 		return err
 	}
 	e.println(e.t("cli.restore_done", "file", file, "db", s.Where, "tables", len(info.Tables), "rows", info.Rows, "version", s.KnownVersion()))
