@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"thonso/internal/domain"
 	"thonso/internal/store"
@@ -21,6 +22,12 @@ func runBackup(e *env, args []string) error {
 	if *out == "" {
 		return domain.Errorf(domain.EINVALID, "cli.backup_needs_output")
 	}
+	// Backing up a SQLite file that is not there would create it.
+	if path, ok := strings.CutPrefix(e.cfg.DB, "sqlite:"); ok {
+		if _, err := os.Stat(path); err != nil {
+			return domain.Errorf(domain.EINVALID, "backup.nothing", "where", e.cfg.DB)
+		}
+	}
 	s, err := e.open()
 	if err != nil {
 		return err
@@ -29,7 +36,7 @@ func runBackup(e *env, args []string) error {
 	if v, err := s.SchemaVersion(e.ctx); err != nil {
 		return err
 	} else if v == 0 {
-		return domain.Errorf(domain.EINVALID, "db.table_unknown", "table", "schema_migrations")
+		return domain.Errorf(domain.EINVALID, "backup.nothing", "where", s.Where)
 	}
 	info, err := writeBackup(e, s, *out)
 	if err != nil {

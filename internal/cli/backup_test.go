@@ -46,6 +46,10 @@ func TestBackupRestoreCLI(t *testing.T) {
 	t.Logf("%s (%d accounts written meanwhile)", r.stdout, writes)
 
 	run(t, "backup", "--db", db, "-o", file).oneLine(t, "đã có")
+	run(t, "backup", "--db", "sqlite:"+filepath.Join(dir, "khong-co.db"), "-o", filepath.Join(dir, "x.gz")).oneLine(t, "không có gì để sao lưu")
+	if _, err := os.Stat(filepath.Join(dir, "khong-co.db")); err == nil {
+		t.Error("backup created the database it was asked to copy")
+	}
 	target := "sqlite:" + filepath.Join(dir, "b.db")
 	run(t, "restore", file, "--db", target).mustOK(t)
 	run(t, "restore", file, "--db", target).oneLine(t, "không trống", "Không thay đổi gì")
