@@ -13,6 +13,7 @@ import (
 
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
+	"thonso/internal/obs"
 	"thonso/internal/store"
 )
 
@@ -46,7 +47,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.ENOTFOUND, "error.not_found_page"))
 	})
-	return a.withToken(mux)
+	return a.withToken(obs.Route(mux))
 }
 
 // Route is one /api/v1 route; the OpenAPI test checks each is described.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,6 +107,14 @@ func unchanged(s *string) bool { return s == nil || strings.HasPrefix(*s, "•")
 // decode reads a JSON body strictly: unknown fields and trailing data are
 // EINVALID with the field named when JSON says which.
 func decode(r *http.Request, v any) error {
+	// A body sent as a form, text or XML is refused even when it happens
+	// to parse as JSON: the client is not speaking this API.
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return domain.Errorf(domain.EINVALID, "api.content_type", "type", ct)
+		}
+	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

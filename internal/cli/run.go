@@ -45,6 +45,8 @@ func commands() []command {
 		{"user", "user add [--db DSN] --login L [--phone P] --name NAME --role ROLE [--unit CODE[@DATE]] [--password-stdin]", "create an account with a role over a unit's subtree", runUser},
 		{"export", "export [--db DSN] --unit CODE [--at DATE] [--view as_was|current] --format xlsx|pdf|csv -o FILE [--lang vi|en]",
 			"write a unit's report for a date: a spreadsheet, an administrative report (PDF) or the villages as CSV", runExport},
+		{"backup", "backup [--db DSN] -o FILE", "write a consistent backup of the whole database while it runs (gzip'd JSON lines, restorable into SQLite or PostgreSQL)", runBackup},
+		{"restore", "restore FILE [--db DSN]", "load a backup into an empty database (refuses a non-empty one, a damaged file or a newer schema)", runRestore},
 		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
 	}
 }
@@ -103,7 +105,9 @@ Commands:`)
 
 Environment: THONSO_DB (database, default sqlite:thonso.db), THONSO_ADDR
 (listen address, default 127.0.0.1:8080), THONSO_LANG (vi or en: language
-of messages, default vi).`)
+of messages, default vi); for serve also THONSO_PUBLIC_URL,
+THONSO_TRUSTED_PROXIES, THONSO_LOG_FORMAT, THONSO_LOG_LEVEL,
+THONSO_BACKUP_DIR, THONSO_BACKUP_EVERY, THONSO_BACKUP_KEEP (see its --help).`)
 }
 
 // flags makes a FlagSet whose --help prints the command's usage.

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"thonso/internal/api"
 	"thonso/internal/domain"
+	"thonso/internal/obs"
 	"thonso/internal/store"
 	"thonso/internal/web"
 )
@@ -23,6 +23,11 @@ func runServe(e *env, args []string) error {
 	fs.StringVar(&e.cfg.PublicURL, "public-url", e.cfg.PublicURL, "address residents reach the site at, e.g. https://thonso.example.vn; QR codes and posters carry it (env THONSO_PUBLIC_URL; default: the request's host)")
 	fs.IntVar(&e.cfg.ExportSyncVillages, "export-sync-villages", e.cfg.ExportSyncVillages, "a unit with more villages than this exports in the background; a province always does (env THONSO_EXPORT_SYNC_VILLAGES; default 300)")
 	fs.IntVar(&e.cfg.ExportWorkers, "export-workers", e.cfg.ExportWorkers, "background exports run at once (env THONSO_EXPORT_WORKERS)")
+	fs.StringVar(&e.cfg.LogFormat, "log-format", e.cfg.LogFormat, "log lines as text or json (env THONSO_LOG_FORMAT)")
+	fs.StringVar(&e.cfg.LogLevel, "log-level", e.cfg.LogLevel, "debug, info (one line per request), warn or error (env THONSO_LOG_LEVEL)")
+	fs.StringVar(&e.cfg.BackupDir, "backup-dir", e.cfg.BackupDir, "write a backup into this directory every --backup-every (env THONSO_BACKUP_DIR; default: no scheduled backups)")
+	fs.DurationVar(&e.cfg.BackupEvery, "backup-every", e.cfg.BackupEvery, "interval between scheduled backups, e.g. 24h or 6h (env THONSO_BACKUP_EVERY)")
+	fs.IntVar(&e.cfg.BackupKeep, "backup-keep", e.cfg.BackupKeep, "how many scheduled backups to keep; older ones are removed (env THONSO_BACKUP_KEEP)")
 	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -32,6 +37,9 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	if err := e.cfg.CheckPublicURL(); err != nil {
+		return err
+	}
+	if err := e.cfg.CheckServe(); err != nil {
 		return err
 	}
 	s, err := e.open()
@@ -51,8 +59,8 @@ func runServe(e *env, args []string) error {
 			e.printErr(err)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies, PublicURL: e.cfg.PublicURL,
+	log := obs.NewLogger(e.stderr, e.cfg.LogFormat, e.cfg.LogLevel)
+	w, err := web.New(&web.Server{Store: s, Cat: e.cat, Log: log, Demo: *withDemo, TrustedProxies: proxies, PublicURL: e.cfg.PublicURL, Metrics: obs.NewMetrics(),
 		ExportSyncVillages: e.cfg.ExportSyncVillages})
 	if err != nil {
 		return err
@@ -72,6 +80,9 @@ func runServe(e *env, args []string) error {
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
+	if e.cfg.BackupDir != "" {
+		go scheduledBackups(e, s, log, e.cfg.BackupDir, e.cfg.BackupEvery, e.cfg.BackupKeep)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -80,9 +91,13 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 	case <-e.ctx.Done():
+		// Graceful: stop accepting, let in-flight requests finish (up to
+		// 10 s), then close the database.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
 	}
 	return nil
 }

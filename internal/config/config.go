@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"thonso/internal/domain"
 )
@@ -31,6 +32,14 @@ type Config struct {
 	ExportSyncVillages int
 	// ExportWorkers is how many background exports run at once.
 	ExportWorkers int
+	// BackupDir, when set, makes serve write a backup there every
+	// BackupEvery, keeping the newest BackupKeep.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
+	// LogFormat is text or json; LogLevel debug, info, warn or error.
+	LogFormat string
+	LogLevel  string
 }
 
 // FromEnv returns the defaults overridden by THONSO_DB, THONSO_ADDR and THONSO_LANG.
@@ -43,6 +52,23 @@ func FromEnv() Config {
 		c.Addr = v
 	}
 	c.TrustedProxies = os.Getenv("THONSO_TRUSTED_PROXIES")
+	c.BackupDir = os.Getenv("THONSO_BACKUP_DIR")
+	c.BackupEvery = 24 * time.Hour
+	if d, err := time.ParseDuration(os.Getenv("THONSO_BACKUP_EVERY")); err == nil {
+		c.BackupEvery = d
+	}
+	c.BackupKeep = 7
+	if n, err := strconv.Atoi(os.Getenv("THONSO_BACKUP_KEEP")); err == nil {
+		c.BackupKeep = n
+	}
+	c.LogFormat = "text"
+	if v := os.Getenv("THONSO_LOG_FORMAT"); v != "" {
+		c.LogFormat = v
+	}
+	c.LogLevel = "warn"
+	if v := os.Getenv("THONSO_LOG_LEVEL"); v != "" {
+		c.LogLevel = v
+	}
 	c.PublicURL = os.Getenv("THONSO_PUBLIC_URL")
 	c.ExportSyncVillages, _ = strconv.Atoi(os.Getenv("THONSO_EXPORT_SYNC_VILLAGES"))
 	c.ExportWorkers = 2
@@ -104,4 +130,28 @@ func (c Config) Proxies() ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// CheckServe checks the settings only serve uses.
+func (c Config) CheckServe() error {
+	if c.BackupDir != "" {
+		if st, err := os.Stat(c.BackupDir); err != nil || !st.IsDir() {
+			return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--backup-dir "+c.BackupDir)
+		}
+		if c.BackupEvery < time.Minute {
+			return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--backup-every "+c.BackupEvery.String()+" (>= 1m)")
+		}
+		if c.BackupKeep < 1 {
+			return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--backup-keep "+strconv.Itoa(c.BackupKeep)+" (>= 1)")
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--log-format "+c.LogFormat+" (text|json)")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--log-level "+c.LogLevel+" (debug|info|warn|error)")
+	}
+	return nil
 }

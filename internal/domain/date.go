@@ -143,9 +143,18 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return Errorf(EINVALID, "date.invalid", "value", string(b))
 	}
+	// Exactly YYYY-MM-DD from outside (ParseISO also takes the drivers'
+	// timestamps), and no year before 1000: "0000-01-01" is a typo, as
+	// textvi.ParseDate holds (found by the bad-input corpus).
+	if s != "" && len(s) != 10 {
+		return Errorf(EINVALID, "date.invalid", "value", s)
+	}
 	p, err := ParseISO(s)
 	if err != nil {
 		return err
+	}
+	if !p.IsZero() && p.Year() < 1000 {
+		return Errorf(EINVALID, "date.invalid", "value", s)
 	}
 	*d = p
 	return nil

@@ -3,6 +3,7 @@ package domain
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -148,14 +149,15 @@ func LookupCodeWellFormed(s string) bool {
 	return true
 }
 
-// NormalizeLookupCode reads a code as typed: spaces, dots and dashes
-// dropped, upper case. Look-alikes (0/O, 1/I) are not in the alphabet, so
-// a code typed with one is malformed rather than silently another code.
+// NormalizeLookupCode reads a code as typed: white space of any kind,
+// dots and dashes dropped, upper case. Look-alikes (0/O, 1/I) are not in
+// the alphabet, so a code typed with one is malformed rather than
+// silently another code. (FuzzLookupCode found "0\v." kept its tab-like
+// \v once the dot behind it was gone.)
 func NormalizeLookupCode(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '.':
+	for _, r := range strings.ToUpper(s) {
+		if r == '-' || r == '.' || unicode.IsSpace(r) {
 			continue
 		}
 		b.WriteRune(r)

@@ -97,6 +97,15 @@ func (s *Store) ReceiveDossier(ctx context.Context, a *domain.Actor, n NewDossie
 	if name == "" {
 		return d, domain.Errorf(domain.EINVALID, "dossier.applicant_missing").WithField("applicant")
 	}
+	for _, c := range []struct {
+		v     string
+		max   int
+		field string
+	}{{name, domain.MaxName, "applicant"}, {n.SubjectName, domain.MaxName, "subject_name"}, {n.Note, domain.MaxNote, "note"}} {
+		if err := domain.CheckLength(c.v, c.max, c.field); err != nil {
+			return d, err
+		}
+	}
 	phone, err := domain.ParsePhone(n.ApplicantPhone)
 	if err != nil {
 		return d, err

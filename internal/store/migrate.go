@@ -69,9 +69,12 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return int(v.Int64), nil
 }
 
+// migrationTableDDL makes the table that records applied migrations.
+const migrationTableDDL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
+
 func (s *Store) ensureMigrationTable(ctx context.Context) error {
-	_, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+	_, err := s.w.ExecContext(ctx, migrationTableDDL)
 	if err != nil {
 		return openErr(s.Where, err)
 	}

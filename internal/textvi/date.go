@@ -19,7 +19,7 @@ func ParseDate(s string) (domain.Date, error) {
 	bad := domain.Errorf(domain.EINVALID, "date.invalid", "value", s)
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 		d, err := domain.ParseISO(s)
-		if err != nil {
+		if err != nil || d.Year() < 1000 { // as dd/mm/yyyy: a year before 1000 is a typo (found by FuzzParseDate)
 			return domain.Date{}, bad
 		}
 		return d, nil

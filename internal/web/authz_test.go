@@ -331,6 +331,8 @@ func rsd(f fixture, suffix string) string {
 
 var matrix = []matrixRow{
 	{"GET", "/healthz", fixed("/healthz"), nil, all(200)},
+	{"GET", "/readyz", fixed("/readyz"), nil, all(200)},
+	{"GET", "/metrics", fixed("/metrics"), nil, all(200)},
 	{"GET", "/static/{file}", func(_ fixture, m matrixServer) string { return m.css }, nil, all(200)},
 	{"GET", "/lang/{lang}", fixed("/lang/en?next=/"), nil, all(303)},
 	{"GET", "/{$}", fixed("/"), nil, all(200)},

@@ -173,8 +173,17 @@ func (s *Server) dossierFormPage(w http.ResponseWriter, r *http.Request, p *Page
 // pickApplicant fills the form with a resident of this village chosen
 // from the registry; anyone else (or out of scope) is not found.
 func (s *Server) pickApplicant(r *http.Request, f *dossierForm, raw string) {
+	if raw == "" {
+		return
+	}
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 || !f.CanSearch {
+	if err != nil || id <= 0 {
+		// A resident id that is not one: refused beside the name rather
+		// than received under a typed name (found by the bad-input corpus).
+		f.Errors["applicant_name"] = f.T("resident.not_found")
+		return
+	}
+	if !f.CanSearch {
 		return
 	}
 	res, err := s.Store.Resident(r.Context(), actorOf(r).Scope(domain.PermResidentView), id)

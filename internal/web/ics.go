@@ -16,13 +16,13 @@ func (s *Server) icsFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	m, err := s.Store.FeedMember(ctx, secret)
 	if err != nil {
-		http.NotFound(w, r)
+		http.Error(w, s.Cat.T(s.lang(r), "error.not_found_page", nil), http.StatusNotFound)
 		return
 	}
 	today := s.today()
 	team, err := s.Store.Team(ctx, m.TeamID, today)
 	if err != nil {
-		http.NotFound(w, r)
+		http.Error(w, s.Cat.T(s.lang(r), "error.not_found_page", nil), http.StatusNotFound)
 		return
 	}
 	slots, err1 := s.Store.Slots(ctx, m.TeamID)

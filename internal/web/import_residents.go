@@ -88,16 +88,37 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		villageID = v.ID
 	}
 	up := store.Upload{Kind: "residents", Name: filepath.Base(hdr.Filename), VillageID: villageID, Data: data}
+	rep, perr := s.dryRun(r, p, up)
+	// A file refused as a whole (not a spreadsheet, no header, legacy
+	// font…) is not kept: there is nothing in it to import later.
+	var fe *domain.FileErrors
+	if errors.As(perr, &fe) && len(rep.Problems) == 0 {
+		var msgs []string
+		for _, re := range fe.Rows {
+			msgs = append(msgs, s.Cat.T(p.Lang, re.Err.Key, re.Err.Args))
+		}
+		ip.Error = strings.Join(msgs, " ")
+		s.render(w, http.StatusUnprocessableEntity, "import", ip)
+		return
+	}
 	if up.ID, err = s.Store.SaveUpload(r.Context(), a, up); err != nil {
 		s.fail(w, p, err)
 		return
 	}
-	s.preview(w, r, p, up, ip)
+	s.showPreview(w, r, p, up, ip, rep, perr)
+}
+
+func (s *Server) dryRun(r *http.Request, p *Page, up store.Upload) (importer.PeopleReport, error) {
+	return importer.ImportPeople(r.Context(), s.Store, actorOf(r), bytes.NewReader(up.Data), up.Name, p.Today,
+		importer.PeopleOptions{VillageID: up.VillageID, DryRun: true})
 }
 
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *Page, up store.Upload, ip importPage) {
-	rep, err := importer.ImportPeople(r.Context(), s.Store, actorOf(r), bytes.NewReader(up.Data), up.Name, p.Today,
-		importer.PeopleOptions{VillageID: up.VillageID, DryRun: true})
+	rep, err := s.dryRun(r, p, up)
+	s.showPreview(w, r, p, up, ip, rep, err)
+}
+
+func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, p *Page, up store.Upload, ip importPage, rep importer.PeopleReport, err error) {
 	ip.Upload, ip.Report = up, rep
 	status := http.StatusOK
 	if err != nil {

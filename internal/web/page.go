@@ -221,7 +221,7 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 		status = http.StatusConflict
 	}
 	if status == http.StatusInternalServerError {
-		s.Log.Error("page", "path", p.Path, "err", err)
+		s.Log.ErrorContext(p.ctx, "page", "path", p.Path, "err", err)
 	}
 	ep := errorPage{Page: p, Message: s.Cat.Err(p.Lang, err)}
 	if e, ok := domain.AsError(err); ok {

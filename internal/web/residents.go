@@ -47,6 +47,10 @@ func (s *Server) village(r *http.Request, p *Page) (domain.Unit, error) {
 // Vietnamese order, phones masked, with the village's figures on top.
 func (s *Server) residentList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.residents")
+	if p.AtError != "" { // a bad ?at= is said, not silently today (bad-input corpus)
+		s.renderBadDate(w, p)
+		return
+	}
 	a := actorOf(r)
 	v, err := s.village(r, p)
 	if err == nil {

@@ -30,6 +30,8 @@ func (s *Server) table() []routeDef {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Write([]byte("ok\n"))
 		}),
+		pub("GET", "/readyz", s.readyz),
+		pub("GET", "/metrics", s.metrics),
 		pub("GET", "/static/{file}", s.serveStatic),
 		pub("GET", "/lang/{lang}", s.setLang),
 		pub("GET", "/{$}", s.home),

@@ -12,12 +12,14 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"os"
 	"path"
 	"sync"
 	"time"
 
 	"thonso/internal/domain"
 	"thonso/internal/i18n"
+	"thonso/internal/obs"
 	"thonso/internal/store"
 )
 
@@ -48,6 +50,8 @@ type Server struct {
 
 	// exportWake wakes an idle export worker when a job is queued.
 	exportWake chan struct{}
+	// Metrics counts requests for /metrics; New makes one when nil.
+	Metrics *obs.Metrics
 
 	// progress of running imports by upload id (rows done): kept in
 	// memory because the import's own transaction holds SQLite's only
@@ -77,7 +81,10 @@ func New(s *Server) (*Server, error) {
 		s.Now = time.Now
 	}
 	if s.Log == nil {
-		s.Log = slog.Default()
+		s.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if s.Metrics == nil {
+		s.Metrics = obs.NewMetrics()
 	}
 	s.gzipWriters.New = newGzipWriter
 	s.exportWake = make(chan struct{}, 1)
@@ -137,9 +144,9 @@ func (s *Server) Handler(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	if api != nil {
-		mux.Handle("/api/", api)
+		mux.Handle("/api/", obs.Route(api))
 	}
-	return s.recoverer(s.securityHeaders(s.withActor(mux)))
+	return s.Metrics.Middleware(s.Log, s.recoverer(s.securityHeaders(s.withActor(obs.Route(mux)))))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
