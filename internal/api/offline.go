@@ -32,6 +32,11 @@ type offlineResident struct {
 	BirthYear int    `json:"birth_year"`
 }
 
+type offlineHousehold struct {
+	ID     int64  `json:"id"`
+	Number string `json:"number"`
+}
+
 type offlineSession struct {
 	Start string `json:"start"`
 	End   string `json:"end"`
@@ -39,12 +44,13 @@ type offlineSession struct {
 }
 
 type offlineJSON struct {
-	Village    villageItem       `json:"village"`
-	AsOf       time.Time         `json:"as_of"`
-	Procedures []offlineProc     `json:"procedures"`
-	Queue      []offlineDossier  `json:"queue"`
-	Sessions   []offlineSession  `json:"sessions"`
-	Residents  []offlineResident `json:"residents"`
+	Village    villageItem        `json:"village"`
+	AsOf       time.Time          `json:"as_of"`
+	Procedures []offlineProc      `json:"procedures"`
+	Queue      []offlineDossier   `json:"queue"`
+	Sessions   []offlineSession   `json:"sessions"`
+	Residents  []offlineResident  `json:"residents"`
+	Households []offlineHousehold `json:"households"`
 }
 
 // offlineData: GET /api/v1/offline/{code} — what a member's phone keeps
@@ -71,7 +77,7 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := offlineJSON{Village: villageItem{Code: v.Code, Slug: v.Slug, Name: v.Name}, AsOf: a.Now(), Procedures: []offlineProc{}, Queue: []offlineDossier{},
-		Sessions: []offlineSession{}, Residents: []offlineResident{}}
+		Sessions: []offlineSession{}, Residents: []offlineResident{}, Households: []offlineHousehold{}}
 	ps, err := a.Store.Procedures(ctx)
 	if err != nil {
 		a.fail(w, r, err)
@@ -119,6 +125,14 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		cursor = next
+	}
+	hs, err := a.Store.Households(ctx, actor.Scope(domain.PermResidentView), v.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for _, h := range hs {
+		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number})
 	}
 	if err := a.Store.Audit(ctx, actor, store.AuditEntry{Action: "offline_download", Entity: "village", EntityID: v.Code, UnitID: v.ID}); err != nil {
 		a.fail(w, r, err)

@@ -104,6 +104,28 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.wantText("#outbox-status", "Không có thay đổi")
+	// A newborn added to a household while offline, then sent.
+	b.setOffline(true)
+	b.setField("#full_name", "Lò Văn Mới Sinh")
+	ctx, cancel := b.step()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { document.getElementById("birth_date").value = "2026-11-20"; return true; })()`))
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.click("#resident-save"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "1 thay đổi chưa gửi")
+	b.setOffline(false)
+	if err := b.click("#send-now"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitText("#outbox-status", "Không có thay đổi")
+	b.open("/villages/T000001/residents?q=moi+sinh", http.StatusOK)
+	if n := strings.Count(b.mustText("main"), "Lò Văn Mới Sinh"); n != 1 {
+		t.Fatalf("the resident added offline is listed %d times", n)
+	}
 	// Stored once: the village's queue lists it once.
 	b.open("/villages/T000001/dossiers", http.StatusOK)
 	if n := strings.Count(b.mustText("main"), "Lò Thị Mất Mạng"); n != 1 {

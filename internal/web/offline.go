@@ -24,6 +24,7 @@ type offlinePage struct {
 	SyncURL   string
 	OfflineJS string
 	StepsJSON string // the steps the phone offers, named in the page's language
+	Relations []domain.Relation
 }
 
 // offlineVillage is the village a member works offline for: their own
@@ -54,7 +55,7 @@ func (s *Server) offlineRender(w http.ResponseWriter, r *http.Request, op *offli
 			op.Procedures = append(op.Procedures, p)
 		}
 	}
-	op.SyncURL, op.OfflineJS = "/api/v1/sync", s.offlineJS
+	op.SyncURL, op.OfflineJS, op.Relations = "/api/v1/sync", s.offlineJS, domain.Relations
 	steps := map[string]string{}
 	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActAccept, domain.ActResubmit, domain.ActCollect, domain.ActReturn} {
 		steps[string(a)] = op.T("action." + string(a))

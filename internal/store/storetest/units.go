@@ -450,4 +450,3 @@ func testDissolve(t *testing.T, open Opener) {
 		t.Fatalf("after dissolve: %v", err)
 	}
 }
-

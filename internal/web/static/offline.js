@@ -121,6 +121,10 @@
       document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN") + " " + s.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
         "–" + e.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) + (o.place ? " · " + o.place : "")));
     });
+    var hh = document.getElementById("household");
+    if (hh && !hh.options.length) r.data.households.forEach(function (h) {
+      var o = document.createElement("option"); o.value = h.id; o.textContent = h.number; hh.appendChild(o);
+    });
     var q = fold(document.getElementById("ref-q").value || "");
     var hits = q.length < 2 ? [] : r.data.residents.filter(function (p) { return fold(p.name).indexOf(q) >= 0; }).slice(0, 20);
     hits.forEach(function (p) { document.getElementById("ref-residents").appendChild(li(p.name + " · " + p.birth_year)); });
@@ -154,6 +158,16 @@
     rc.textContent = app.dataset.msgCode.replace("{code}", code);
     rc.hidden = false;
     f.applicant_name.value = ""; f.applicant_phone.value = "";
+    render();
+    send();
+  });
+  document.getElementById("resident-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target;
+    st.outbox.push({ id: uuid(), kind: "resident.create", label: f.full_name.value + " (" + f.household.options[f.household.selectedIndex].text + ")",
+      payload: { household_id: Number(f.household.value), full_name: f.full_name.value, birth_date: f.birth_date.value, sex: f.sex.value, relation: f.relation.value } });
+    save(st);
+    f.full_name.value = "";
     render();
     send();
   });
