@@ -91,8 +91,8 @@ func ChangeIDValid(id string) bool {
 	return true
 }
 
-// errApplied marks a change already recorded by the same user and device.
-var errAppliedKey = "sync.already_applied"
+// errAppliedKey marks a change already recorded for the same user.
+const errAppliedKey = "sync.already_applied"
 
 func (s *Store) recordChange(ctx context.Context, tx *sql.Tx, c SyncChange) error {
 	var user int64
@@ -134,10 +134,4 @@ func (s *Store) SetChangeResult(ctx context.Context, id, result string) error {
 func IsAlreadyApplied(err error) bool {
 	e, ok := domain.AsError(err)
 	return ok && e.Key == errAppliedKey
-}
-
-// devicePrefix checks that an offline lookup code was made on the device:
-// its prefix then 8 letters of the slip alphabet.
-func deviceCode(prefix, code string) bool {
-	return strings.HasPrefix(code, prefix) && domain.LookupCodeWellFormed(code) && len(code) == len(prefix)+8
 }
