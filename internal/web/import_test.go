@@ -3,9 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -36,31 +33,10 @@ func sheet(t *testing.T, rows [][]any) []byte {
 	return b.Bytes()
 }
 
-func (b *browser) upload(path string, fields map[string]string, name string, data []byte) (int, string, http.Header) {
+// upload posts a spreadsheet as the import form does.
+func (b *browser) upload(path string, fields map[string]string, name string, data []byte) (int, string) {
 	b.t.Helper()
-	u, _ := url.Parse(b.base)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == "thonso_csrf" {
-			mw.WriteField("csrf", c.Value)
-		}
-	}
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.base+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(out), res.Header
+	return b.uploadField(path, fields, "file", name, data)
 }
 
 func TestImportResidentsWeb(t *testing.T) {
@@ -80,7 +56,7 @@ func TestImportResidentsWeb(t *testing.T) {
 		[]any{4, "Lý Thị Dua", "01/01/1995", "Nữ", domain.CCCDFor(10, domain.SexMale, 1995, 770002), "12345", "Con", "K-2", ""},
 	)
 	before, _ := env.store.CountRows(ctx, "residents")
-	status, body, _ := b.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, bad))
+	status, body := b.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, bad))
 	if status != 422 {
 		t.Fatalf("preview with errors: %d %.300s", status, body)
 	}
@@ -135,19 +111,19 @@ func TestImportResidentsWeb(t *testing.T) {
 		t.Fatal("imported twice")
 	}
 	// Re-importing the clean file changes nothing (matched, not duplicated).
-	status, body, _ = b.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, good))
+	status, body = b.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, good))
 	if status != 200 || !strings.Contains(body, "Giữ nguyên 2 nhân khẩu") || !strings.Contains(body, `id="import-apply"`) {
 		t.Fatalf("re-import preview: %d %.400s", status, body)
 	}
 	// Not a spreadsheet; someone else's upload; outside the scope.
-	if status, body, _ := b.upload("/import/residents", map[string]string{"village": "T000003"}, "anh.xlsx", []byte("GIF89a")); status != 422 || !strings.Contains(body, "problems") && !strings.Contains(body, "không") {
+	if status, body := b.upload("/import/residents", map[string]string{"village": "T000003"}, "anh.xlsx", []byte("GIF89a")); status != 422 || !strings.Contains(body, "problems") && !strings.Contains(body, "không") {
 		t.Fatalf("not a spreadsheet: %d", status)
 	}
 	other := loggedInAs(t, env, "totruong.dongcam")
 	if status, _, _ := other.get("/import/residents/" + id); status != 404 {
 		t.Fatalf("someone else's upload: %d", status)
 	}
-	if status, body, _ := other.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, good)); status != 404 {
+	if status, body := other.upload("/import/residents", map[string]string{"village": "T000003"}, "coc-tum.xlsx", sheet(t, good)); status != 404 {
 		t.Fatalf("outside scope: %d %.300s", status, body)
 	}
 	people, _, _ := env.store.Residents(ctx, domain.Scope{All: true}, store.ResidentQuery{Q: "Giàng A Páo"})
