@@ -26,10 +26,32 @@ type offlineDossier struct {
 	LastStepOn string   `json:"last_step_on"`
 }
 
+// offlineResident is a resident as the phone keeps them: enough to find
+// them and correct their name, birth date and digital adoption (the dates
+// the team records in the field), never their phone or CCCD.
 type offlineResident struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	BirthYear int    `json:"birth_year"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	BirthYear  int    `json:"birth_year"`
+	Birth      string `json:"birth,omitempty"`
+	Version    int    `json:"version"`
+	Smartphone string `json:"smartphone,omitempty"`
+	VNeID      string `json:"vneid,omitempty"`
+	Portal     string `json:"portal,omitempty"`
+	Bank       string `json:"bank,omitempty"`
+}
+
+// offlineTeam is the village team with its members on the day, for a
+// session logged on the phone.
+type offlineTeam struct {
+	ID      int64           `json:"id"`
+	Name    string          `json:"name"`
+	Members []offlineMember `json:"members"`
+}
+
+type offlineMember struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
 }
 
 type offlineHousehold struct {
@@ -51,6 +73,7 @@ type offlineJSON struct {
 	Sessions   []offlineSession   `json:"sessions"`
 	Residents  []offlineResident  `json:"residents"`
 	Households []offlineHousehold `json:"households"`
+	Team       *offlineTeam       `json:"team"`
 }
 
 // offlineData: GET /api/v1/offline/{code} — what a member's phone keeps
@@ -111,6 +134,12 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 		for _, o := range domain.Sessions(slots, exc, today, today.AddDays(14)) {
 			out.Sessions = append(out.Sessions, offlineSession{Start: o.Start.Format(time.RFC3339), End: o.End.Format(time.RFC3339), Place: o.Place})
 		}
+		out.Team = &offlineTeam{ID: teams[0].ID, Name: teams[0].Name, Members: []offlineMember{}}
+		if ms, err := a.Store.Members(ctx, teams[0].ID, today); err == nil {
+			for _, m := range ms {
+				out.Team.Members = append(out.Team.Members, offlineMember{ID: m.ID, Name: m.FullName})
+			}
+		}
 	}
 	for cursor := ""; ; {
 		people, next, err := a.Store.Residents(ctx, actor.Scope(domain.PermResidentView), store.ResidentQuery{VillageID: v.ID, At: today, Limit: 1000, After: cursor})
@@ -119,7 +148,12 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, p := range people {
-			out.Residents = append(out.Residents, offlineResident{ID: p.ID, Name: p.FullName, BirthYear: p.BirthDate.Year()})
+			o := offlineResident{ID: p.ID, Name: p.FullName, BirthYear: p.BirthDate.Year(), Version: p.Version,
+				Smartphone: since(p.Smartphone), VNeID: since(p.VNeID), Portal: since(p.Portal), Bank: since(p.PersonalBank)}
+			if !p.YearOnly {
+				o.Birth = p.BirthDate.String()
+			}
+			out.Residents = append(out.Residents, o)
 		}
 		if next == "" {
 			break
@@ -139,4 +173,12 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.write(w, http.StatusOK, out)
+}
+
+// since is an adoption's date as the phone's date fields want it, "" when none.
+func since(a domain.Adoption) string {
+	if a.Since.IsZero() {
+		return ""
+	}
+	return a.Since.String()
 }

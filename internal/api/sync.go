@@ -122,6 +122,7 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 		var d domain.Dossier
 		d, err = a.Store.AdvanceDossier(cctx, actor, store.Step{DossierID: p.DossierID, Version: p.Version, Action: domain.DossierAction(p.Action),
 			On: p.On, Note: p.Note, PortalCode: p.PortalCode})
+		err = a.staleStep(ctx, actor, p.DossierID, err)
 		result = map[string]any{"dossier_id": d.ID, "state": string(d.State), "version": d.Version}
 	case "resident.create":
 		var p residentInput
@@ -132,6 +133,8 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 		var res domain.Resident
 		res, err = a.Store.CreateResident(cctx, actor, p.resident())
 		result = map[string]any{"resident_id": res.ID, "version": res.Version}
+	case "resident.update":
+		result, err = a.syncResidentUpdate(cctx, actor, c.Payload)
 	case "session.log":
 		var p struct {
 			TeamID          int64       `json:"team_id"`

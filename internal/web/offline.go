@@ -25,6 +25,14 @@ type offlinePage struct {
 	OfflineJS string
 	StepsJSON string // the steps the phone offers, named in the page's language
 	Relations []domain.Relation
+	Facts     []offlineFact
+}
+
+// offlineFact is a digital-adoption date the phone can correct.
+type offlineFact struct{ Key, Label string }
+
+func offlineFacts() []offlineFact {
+	return []offlineFact{{"smartphone", "ui.fact_smartphone"}, {"vneid", "ui.fact_vneid"}, {"portal", "ui.fact_portal"}, {"bank", "ui.fact_bank"}}
 }
 
 // offlineVillage is the village a member works offline for: their own
@@ -55,7 +63,7 @@ func (s *Server) offlineRender(w http.ResponseWriter, r *http.Request, op *offli
 			op.Procedures = append(op.Procedures, p)
 		}
 	}
-	op.SyncURL, op.OfflineJS, op.Relations = "/api/v1/sync", s.offlineJS, domain.Relations
+	op.SyncURL, op.OfflineJS, op.Relations, op.Facts = "/api/v1/sync", s.offlineJS, domain.Relations, offlineFacts()
 	steps := map[string]string{}
 	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActAccept, domain.ActResubmit, domain.ActCollect, domain.ActReturn} {
 		steps[string(a)] = op.T("action." + string(a))

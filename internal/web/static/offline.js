@@ -127,8 +127,37 @@
     });
     var q = fold(document.getElementById("ref-q").value || "");
     var hits = q.length < 2 ? [] : r.data.residents.filter(function (p) { return fold(p.name).indexOf(q) >= 0; }).slice(0, 20);
-    hits.forEach(function (p) { document.getElementById("ref-residents").appendChild(li(p.name + " · " + p.birth_year)); });
+    hits.forEach(function (p) {
+      var e = li(p.name + " · " + p.birth_year + " ");
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "link correct"; b.textContent = app.dataset.msgCorrect;
+      b.addEventListener("click", function () { openCorrect(p); });
+      e.appendChild(b);
+      document.getElementById("ref-residents").appendChild(e);
+    });
+    var box = document.getElementById("s_members");
+    if (box && !box.querySelector("input")) {
+      if (!r.data.team) box.appendChild(li(app.dataset.msgNoteam));
+      else r.data.team.members.forEach(function (m) {
+        var l = document.createElement("label"), c = document.createElement("input");
+        l.className = "check"; c.type = "checkbox"; c.name = "member"; c.value = m.id;
+        l.appendChild(c); l.appendChild(document.createTextNode(" " + m.name)); box.appendChild(l);
+      });
+    }
   }
+  var FACTS = ["smartphone", "vneid", "portal", "bank"];
+  // openCorrect fills the correction form with what the phone holds.
+  function openCorrect(p) {
+    var f = document.getElementById("correct-form");
+    f.resident_id.value = p.id; f.version.value = p.version;
+    f.full_name.value = p.name; f.birth.value = p.birth || "";
+    FACTS.forEach(function (k) { f[k].value = p[k] || ""; f[k + "_helped"].checked = false; });
+    f.dataset.orig = JSON.stringify(p);
+    var sec = document.getElementById("correct");
+    sec.hidden = false;
+    sec.scrollIntoView();
+  }
+  function dmy(iso) { var x = (iso || "").split("-"); return x.length === 3 ? x[2] + "/" + x[1] + "/" + x[0] : iso; }
   function fetchRef() {
     if (!st.device || !navigator.onLine) return;
     fetch("/api/v1/offline/" + app.dataset.village, { headers: { "Authorization": "Bearer " + st.device.token } })
@@ -168,6 +197,38 @@
       payload: { household_id: Number(f.household.value), full_name: f.full_name.value, birth_date: f.birth_date.value, sex: f.sex.value, relation: f.relation.value } });
     save(st);
     f.full_name.value = "";
+    render();
+    send();
+  });
+  document.getElementById("correct-cancel").addEventListener("click", function () { document.getElementById("correct").hidden = true; });
+  document.getElementById("correct-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target, p = JSON.parse(f.dataset.orig || "{}");
+    // Only what was changed is sent, on the version the phone read.
+    var payload = { resident_id: Number(f.resident_id.value), version: Number(f.version.value) };
+    if (f.full_name.value !== p.name) payload.full_name = f.full_name.value;
+    if (f.birth.value && f.birth.value !== (p.birth || "")) payload.birth_date = f.birth.value;
+    FACTS.forEach(function (k) {
+      if (f[k].value !== (p[k] || "") || f[k + "_helped"].checked) payload[k] = { since: f[k].value, helped: f[k + "_helped"].checked };
+    });
+    st.outbox.push({ id: uuid(), kind: "resident.update", label: app.dataset.msgCorrectLabel.replace("{name}", f.full_name.value), payload: payload });
+    save(st);
+    document.getElementById("correct").hidden = true;
+    render();
+    send();
+  });
+  var son = document.getElementById("s_on");
+  if (son && !son.value) son.value = app.dataset.today;
+  document.getElementById("session-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target, r = loadRef();
+    if (!r || !r.data.team) return;
+    var ids = Array.prototype.map.call(f.querySelectorAll("input[name=member]:checked"), function (c) { return Number(c.value); });
+    st.outbox.push({ id: uuid(), kind: "session.log", label: app.dataset.msgSessionLabel.replace("{date}", dmy(f.on.value)).replace("{count}", f.residents_helped.value),
+      payload: { team_id: r.data.team.id, on: f.on.value, residents_helped: Number(f.residents_helped.value), notes: f.notes.value, member_ids: ids } });
+    save(st);
+    f.notes.value = ""; f.residents_helped.value = "0";
+    Array.prototype.forEach.call(f.querySelectorAll("input[name=member]"), function (c) { c.checked = false; });
     render();
     send();
   });
