@@ -173,9 +173,15 @@ func (b *browser) waitText(sel, want string) {
 // registeredPhone is Đông Căm's member on /offline with this browser
 // registered as her phone.
 func registeredPhone(t *testing.T, chromium, base string) *browser {
+	return registeredPhoneOf(t, chromium, base, "thanhvien.dongcam")
+}
+
+// registeredPhoneOf is login's /offline with this browser registered as
+// their phone.
+func registeredPhoneOf(t *testing.T, chromium, base, login string) *browser {
 	b := newBrowser(t, chromium, base)
 	b.open("/login?next=%2Foffline", http.StatusOK)
-	b.setField("#login", "thanhvien.dongcam")
+	b.setField("#login", login)
 	b.setField("#password", demo.Password)
 	b.submit("#login-submit", http.StatusOK)
 	b.setField("#name", "Điện thoại của Hoa")

@@ -26,6 +26,7 @@ type offlinePage struct {
 	StepsJSON string // the steps the phone offers, named in the page's language
 	Relations []domain.Relation
 	Facts     []offlineFact
+	CanLog    bool // a session is logged by who manages the team
 }
 
 // offlineFact is a digital-adoption date the phone can correct.
@@ -64,6 +65,7 @@ func (s *Server) offlineRender(w http.ResponseWriter, r *http.Request, op *offli
 		}
 	}
 	op.SyncURL, op.OfflineJS, op.Relations, op.Facts = "/api/v1/sync", s.offlineJS, domain.Relations, offlineFacts()
+	op.CanLog = actorOf(r).Can(domain.PermTeamManage)
 	steps := map[string]string{}
 	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActAccept, domain.ActResubmit, domain.ActCollect, domain.ActReturn} {
 		steps[string(a)] = op.T("action." + string(a))

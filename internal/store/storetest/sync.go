@@ -70,4 +70,33 @@ func testSyncOnce(t *testing.T, open Opener) {
 	if done, _, _, _ := s.ChangeApplied(Ctx(), "c0ffee00-0000-4000-8000-000000000004"); done {
 		t.Fatal("the losing step was recorded")
 	}
+	// A resident corrected on two phones from the same version: the first
+	// is applied once however often it is resent, the second refused.
+	people, _, err := s.Residents(Ctx(), member.Scope(domain.PermResidentView), store.ResidentQuery{VillageID: dc.ID, At: today, Limit: 1})
+	if err != nil || len(people) == 0 {
+		t.Fatalf("residents: %v", err)
+	}
+	p := people[0]
+	fix := func(id string, a *domain.Actor, uid, devID int64, name string) error {
+		r := p
+		r.FullName = name
+		_, err := s.UpdateResident(store.WithChange(Ctx(), store.SyncChange{ID: id, UserID: uid, DeviceID: devID, Kind: "resident.update"}), a, r)
+		return err
+	}
+	if err := fix("c0ffee00-0000-4000-8000-000000000005", member, u.ID, dev.ID, p.FullName+" A"); err != nil {
+		t.Fatalf("correction: %v", err)
+	}
+	if err := fix("c0ffee00-0000-4000-8000-000000000005", member, u.ID, dev.ID, p.FullName+" A"); !store.IsAlreadyApplied(err) {
+		t.Fatalf("resent correction: %v", err)
+	}
+	if err := fix("c0ffee00-0000-4000-8000-000000000006", leader, lu.ID, ldev.ID, p.FullName+" B"); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("a second correction of the same version: %v", err)
+	}
+	after, _ := s.Resident(Ctx(), domain.Scope{All: true}, p.ID)
+	if after.FullName != p.FullName+" A" || after.Version != p.Version+1 {
+		t.Fatalf("after two corrections: %q v%d", after.FullName, after.Version)
+	}
+	if done, _, _, _ := s.ChangeApplied(Ctx(), "c0ffee00-0000-4000-8000-000000000006"); done {
+		t.Fatal("the losing correction was recorded")
+	}
 }

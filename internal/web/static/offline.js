@@ -86,13 +86,17 @@
       return r;
     } catch (e) { return null; }
   }
+  // Times are the commune's (Asia/Ho_Chi_Minh), whatever the phone's zone.
+  var TZ = "Asia/Ho_Chi_Minh";
+  function hm(d) { return d.toLocaleTimeString("vi-VN", { timeZone: TZ, hour: "2-digit", minute: "2-digit" }); }
+  function cap(x) { return x.charAt(0).toUpperCase() + x.slice(1); }
   function fold(x) { return x.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase(); }
   function li(text) { var e = document.createElement("li"); e.textContent = text; return e; }
   function renderRef() {
     var r = loadRef(), asof = document.getElementById("ref-asof");
     ["ref-queue", "ref-sessions", "ref-residents"].forEach(function (id) { document.getElementById(id).textContent = ""; });
     if (!r) { asof.textContent = app.dataset.msgNoref; return; }
-    asof.textContent = app.dataset.msgAsof.replace("{time}", new Date(r.fetched).toLocaleString("vi-VN"));
+    asof.textContent = app.dataset.msgAsof.replace("{time}", new Date(r.fetched).toLocaleString("vi-VN", { timeZone: TZ }));
     r.data.queue.forEach(function (d) {
       var e = li(d.step + ". " + d.procedure + " — " + d.applicant + " (" + d.lookup_code + ") ");
       // Steps that need nothing more than the day: kept in the outbox with
@@ -109,7 +113,7 @@
         b.addEventListener("click", function () {
           var payload = { dossier_id: d.id, action: a, on: app.dataset.today, version: d.version };
           if (code) payload.portal_code = code.value;
-          st.outbox.push({ id: uuid(), kind: "dossier.step", label: STEPS[a] + " — " + d.procedure + " — " + d.applicant, payload: payload });
+          st.outbox.push({ id: uuid(), kind: "dossier.step", label: cap(STEPS[a]) + " — " + d.procedure + " — " + d.applicant, payload: payload });
           save(st); render(); send();
         });
         e.appendChild(b);
@@ -118,8 +122,7 @@
     });
     r.data.sessions.slice(0, 6).forEach(function (o) {
       var s = new Date(o.start), e = new Date(o.end);
-      document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN") + " " + s.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
-        "–" + e.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) + (o.place ? " · " + o.place : "")));
+      document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN", { timeZone: TZ }) + " " + hm(s) + "–" + hm(e) + (o.place ? " · " + o.place : "")));
     });
     var hh = document.getElementById("household");
     if (hh && !hh.options.length) r.data.households.forEach(function (h) {
@@ -219,7 +222,7 @@
   });
   var son = document.getElementById("s_on");
   if (son && !son.value) son.value = app.dataset.today;
-  document.getElementById("session-form").addEventListener("submit", function (ev) {
+  if (son) son.form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var f = ev.target, r = loadRef();
     if (!r || !r.data.team) return;
