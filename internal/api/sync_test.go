@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"thonso/internal/domain"
 	"thonso/internal/store"
@@ -93,4 +95,34 @@ func villageID(t *testing.T, s *store.Store, code string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// TestOfflineFirstSyncOf2000: a village grown to 2,000 residents (with
+// their adoption dates) still comes to the phone in under 1 MB over the
+// wire, uncompressed (a proxy's gzip makes it about a fifth).
+func TestOfflineFirstSyncOf2000(t *testing.T) {
+	s, call := tokenClient(t, "thanhvien.dongcam")
+	ctx := context.Background()
+	dc := villageID(t, s, "T000001")
+	n, _ := s.CountWhere(ctx, "residents", "village_id", dc)
+	var rows []store.PersonRow
+	for i := 0; n+i < 2020; i++ { // a few of the demo's have moved away or died
+		d := domain.NewDate(1950+i%60, time.Month(1+i%12), 1+i%28)
+		rows = append(rows, store.PersonRow{VillageID: dc, Household: domain.Household{Number: fmt.Sprintf("T%04d", i/4)},
+			Resident: domain.Resident{FullName: fmt.Sprintf("Hoàng Thị Thử Nghiệm %d", i), BirthDate: d, Sex: domain.SexFemale, Relation: domain.Relation("con"),
+				Smartphone: domain.Adoption{Since: domain.NewDate(2024, 3, 1)}, VNeID: domain.Adoption{Since: domain.NewDate(2024, 5, 2), Helped: true}}})
+		if i%4 == 0 {
+			rows[len(rows)-1].Resident.Relation = domain.Relation("chu_ho")
+		}
+	}
+	if _, err := s.ApplyPeople(ctx, domain.CLIActor(), rows, store.PeopleOptions{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	st, m := call("GET", "/api/v1/offline/T000001", nil)
+	raw, _ := json.Marshal(m)
+	people := len(m["residents"].([]any))
+	if st != 200 || people < 2000 || len(raw) > 1<<20 {
+		t.Fatalf("%d: %d residents in %d B (limit 1 MB)", st, people, len(raw))
+	}
+	t.Logf("first sync of %d residents: %d B", people, len(raw))
 }
