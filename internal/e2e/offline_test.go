@@ -43,9 +43,13 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 	b := registeredPhone(t, chromium, base)
 	b.wantText("#outbox-status", "Không có thay đổi")
 	b.waitText("#ref-asof", "tính đến")
-	b.wantText("#ref-sessions", "Nhà văn hoá")
+	b.wantText("#ref-sessions", "Nhà văn hoá", "19:30–21:00") // the commune's time, whatever the phone's zone
 
 	b.setOffline(true)
+	// Offline, the chosen procedure's papers are listed from the catalogue.
+	if b.count("#proc-docs li") == 0 {
+		t.Fatal("no papers listed for the procedure offline")
+	}
 	// Offline, the village's residents are found without accents.
 	b.setField("#ref-q", "lo van")
 	b.wantText("#ref-residents", "Lò Văn")

@@ -124,6 +124,7 @@
       var s = new Date(o.start), e = new Date(o.end);
       document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN", { timeZone: TZ }) + " " + hm(s) + "–" + hm(e) + (o.place ? " · " + o.place : "")));
     });
+    showDocs();
     var hh = document.getElementById("household");
     if (hh && !hh.options.length) r.data.households.forEach(function (h) {
       var o = document.createElement("option"); o.value = h.id; o.textContent = h.number; hh.appendChild(o);
@@ -168,6 +169,16 @@
       .then(function (data) { localStorage.setItem(REF, JSON.stringify({ fetched: Date.now(), data: data })); renderRef(); })
       .catch(function () {});
   }
+  // showDocs lists the papers the chosen procedure needs, from the
+  // catalogue kept on the phone.
+  function showDocs() {
+    var r = loadRef(), code = document.getElementById("procedure").value, ul = document.getElementById("proc-docs");
+    ul.textContent = "";
+    var p = r && r.data.procedures.filter(function (x) { return x.code === code; })[0];
+    document.getElementById("proc-docs-box").hidden = !p || !p.documents.length;
+    if (p) p.documents.forEach(function (d) { ul.appendChild(li(d)); });
+  }
+  document.getElementById("procedure").addEventListener("change", showDocs);
   document.getElementById("ref-q").addEventListener("input", renderRef);
   renderRef();
   fetchRef();
