@@ -23,6 +23,12 @@ import (
 // applied, the phone does not know. It returns how many were cut, and a
 // function that lets answers through again.
 func (b *browser) cutSyncAnswers() (cut *atomic.Int32, restore func()) {
+	return b.failSync(fetch.RequestStageResponse)
+}
+
+// failSync fails every /api/v1/sync request at stage: before it leaves
+// the phone (Request) or after the server answered (Response).
+func (b *browser) failSync(stage fetch.RequestStage) (cut *atomic.Int32, restore func()) {
 	b.t.Helper()
 	cut = &atomic.Int32{}
 	evCtx, stop := context.WithCancel(b.ctx)
@@ -38,7 +44,7 @@ func (b *browser) cutSyncAnswers() (cut *atomic.Int32, restore func()) {
 	}()
 	ctx, cancel := b.step()
 	defer cancel()
-	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/sync", RequestStage: fetch.RequestStageResponse}}}); err != nil {
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/sync", RequestStage: stage}}}); err != nil {
 		b.t.Fatal(err)
 	}
 	return cut, func() {
@@ -202,4 +208,39 @@ func dossierLink(t *testing.T, b *browser, applicant string) string {
 		t.Fatalf("dossier link %q", href)
 	}
 	return href
+}
+
+// TestOfflineOutboxWaitsForItsAuthor: a dossier received offline is still
+// unsent when the member logs out; another user logging in on the phone
+// neither sees nor sends it; when the member logs in again it is sent, once.
+func TestOfflineOutboxWaitsForItsAuthor(t *testing.T) {
+	chromium := findChromium(t)
+	base := startApp(t)
+	b := registeredPhone(t, chromium, base)
+	_, unblock := b.failSync(fetch.RequestStageRequest) // no signal for the sync
+	b.setField("#applicant_name", "Lò Thị Chờ Gửi")
+	if err := b.click("#receive-save"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "1 thay đổi chưa gửi")
+	b.submit("#logout", http.StatusOK)
+
+	login := func(who string) {
+		b.open("/login?next=%2Foffline", http.StatusOK)
+		b.setField("#login", who)
+		b.setField("#password", demo.Password)
+		b.submit("#login-submit", http.StatusOK)
+	}
+	login("totruong.dongcam")
+	b.wantNoText("main", "Lò Thị Chờ Gửi")
+	b.wantVisible("#register")
+	b.submit("#logout", http.StatusOK)
+
+	unblock()
+	login("thanhvien.dongcam")
+	b.waitText("#outbox-status", "Không có thay đổi")
+	b.open("/villages/T000001/dossiers", http.StatusOK)
+	if n := strings.Count(b.mustText("main"), "Lò Thị Chờ Gửi"); n != 1 {
+		t.Fatalf("the dossier kept over a logout is listed %d times", n)
+	}
 }

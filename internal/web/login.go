@@ -86,6 +86,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// clearOnLogout is what the browser is told to drop at logout: everything
+// (the shared computer keeps nothing), except on a phone registered for
+// offline work, whose script asks to keep its storage — the outbox of
+// unsent changes and the device token — so nothing typed is lost; the
+// village's reference data is dropped by the script itself.
+func clearOnLogout(r *http.Request) string {
+	if r.PostFormValue("keep") == "outbox" {
+		return `"cache"`
+	}
+	return `"cache", "storage"`
+}
+
 // logout ends this session; the shared computer keeps nothing.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
@@ -95,7 +107,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	clearCookie(w, sessionCookie)
-	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	w.Header().Set("Clear-Site-Data", clearOnLogout(r))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

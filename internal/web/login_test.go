@@ -125,8 +125,8 @@ func TestLoginFlow(t *testing.T) {
 	}
 	// Logout ends the session: the page asks to log in again.
 	status, _, h = b.post("/logout", nil)
-	if status != 303 || !strings.Contains(h.Get("Clear-Site-Data"), "cache") {
-		t.Fatalf("logout: %d", status)
+	if status != 303 || h.Get("Clear-Site-Data") != `"cache", "storage"` {
+		t.Fatalf("logout: %d %q", status, h.Get("Clear-Site-Data"))
 	}
 	if status, _, _ := b.get("/users"); status != 303 {
 		t.Fatalf("after logout: %d", status)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"compress/gzip"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,5 +53,9 @@ func TestOfflineScriptsSmall(t *testing.T) {
 	l := loggedInAs(t, env, "totruong.dongcam")
 	if _, page, _ := l.get("/offline"); !strings.Contains(page, `id="session-form"`) {
 		t.Fatal("the leader's offline page has no session form")
+	}
+	// A registered phone's logout keeps its storage (the outbox).
+	if st, _, h := l.post("/logout", url.Values{"keep": {"outbox"}}); st != 303 || h.Get("Clear-Site-Data") != `"cache"` {
+		t.Fatalf("a phone's logout: %d %q", st, h.Get("Clear-Site-Data"))
 	}
 }

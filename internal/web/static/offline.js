@@ -5,7 +5,9 @@
   "use strict";
   var app = document.getElementById("offline-app");
   if (!app) return;
-  var KEY = "thonso.offline";
+  // Each user's device and outbox are kept apart: a change waits for its
+  // author to log in again on this phone, and is never sent as someone else.
+  var KEY = "thonso.offline." + app.dataset.user;
   var ALPHA = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } }
   function save(st) { localStorage.setItem(KEY, JSON.stringify(st)); }
