@@ -187,9 +187,20 @@ func TestOfflineConflictInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.waitText("#outbox-status", "Không có thay đổi")
+	// Sent back for a missing paper: not kept without the reason.
+	b.waitText("#ref-queue", "3. ")
+	if err := b.click("#ref-queue button.step[data-action=request_correction]"); err != nil {
+		t.Fatal(err)
+	}
+	b.wantText("#outbox-status", "Không có thay đổi")
+	b.setField("#ref-queue input.step-note[data-action=request_correction]", "Thiếu bản sao sổ hộ khẩu")
+	if err := b.click("#ref-queue button.step[data-action=request_correction]"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitText("#outbox-status", "Không có thay đổi")
 	l.open(l.path(), http.StatusOK)
-	l.wantText("#dossier-state", "3. Cơ quan đang xử lý")
-	l.wantText("main", "G01.DVC-261201-0003")
+	l.wantText("#dossier-state", "3. Yêu cầu bổ sung")
+	l.wantText("main", "G01.DVC-261201-0003", "Thiếu bản sao sổ hộ khẩu")
 }
 
 // dossierLink finds the link of the dossier of applicant in the list on

@@ -67,7 +67,8 @@ func (s *Server) offlineRender(w http.ResponseWriter, r *http.Request, op *offli
 	op.SyncURL, op.OfflineJS, op.Relations, op.Facts = "/api/v1/sync", s.offlineJS, domain.Relations, offlineFacts()
 	op.CanLog = actorOf(r).Can(domain.PermTeamManage)
 	steps := map[string]string{}
-	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActAccept, domain.ActResubmit, domain.ActCollect, domain.ActReturn} {
+	for _, a := range []domain.DossierAction{domain.ActSubmit, domain.ActDecline, domain.ActAccept, domain.ActRequestCorrection, domain.ActResubmit,
+		domain.ActRefuse, domain.ActCollect, domain.ActReturn} {
 		steps[string(a)] = op.T("action." + string(a))
 	}
 	b, _ := json.Marshal(steps)

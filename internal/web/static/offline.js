@@ -79,7 +79,7 @@
   // Reference data: what the phone keeps to work without a connection,
   // dropped after 14 days without a fresh copy (and at logout, app.js).
   var REF = "thonso.ref", DAY = 86400000;
-  var STEPS = {};
+  var STEPS = {}, REASON = { decline: 1, request_correction: 1, refuse: 1 };
   try { STEPS = JSON.parse(app.dataset.steps || "{}"); } catch (e) {}
   function loadRef() {
     try {
@@ -110,11 +110,19 @@
           code.className = "portal-code"; code.setAttribute("aria-label", app.dataset.msgPortal); code.placeholder = app.dataset.msgPortal;
           e.appendChild(code);
         }
+        var note = null;
+        if (REASON[a]) { // sent back, declined, refused: the reason goes with it
+          note = document.createElement("input");
+          note.className = "step-note"; note.dataset.action = a; note.setAttribute("aria-label", app.dataset.msgReason); note.placeholder = app.dataset.msgReason;
+          e.appendChild(note);
+        }
         var b = document.createElement("button");
         b.type = "button"; b.className = "link step"; b.dataset.action = a; b.textContent = STEPS[a];
         b.addEventListener("click", function () {
+          if (note && !note.value.trim()) { note.focus(); note.setAttribute("aria-invalid", "true"); return; }
           var payload = { dossier_id: d.id, action: a, on: app.dataset.today, version: d.version };
           if (code) payload.portal_code = code.value;
+          if (note) payload.note = note.value;
           st.outbox.push({ id: uuid(), kind: "dossier.step", label: cap(STEPS[a]) + " — " + d.procedure + " — " + d.applicant, payload: payload });
           save(st); render(); send();
         });
