@@ -35,6 +35,7 @@ type member struct {
 	procs []procedure
 	web   bool
 	open  []*ownDossier
+	begun bool
 }
 
 type ownDossier struct {
@@ -48,7 +49,9 @@ type ownDossier struct {
 const maxOpen = 3
 
 func (m *member) act() error {
-	if m.rng.IntN(8) == 0 {
+	// A member's day starts with the queue, and comes back to it now and then.
+	if !m.begun || m.rng.IntN(8) == 0 {
+		m.begun = true
 		if m.web {
 			_, err := m.c.get(kindWebQueue, "/villages/"+m.v.Code+"/dossiers", http.StatusOK)
 			return err
