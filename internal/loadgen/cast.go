@@ -22,10 +22,18 @@ func (r *run) setup(ctx context.Context, cfg Config, nonce string) ([]actor, []*
 	}
 	officers, members, residents := cfg.split()
 	var accounts []account
-	if members > 0 {
+	staff := cfg.Officers
+	if members > 0 || officers > 0 {
 		admin := r.newClient(nil)
 		if err := admin.login(cfg.Admin, cfg.Password, "/"); err != nil {
 			return nil, nil, err
+		}
+		if officers > 0 {
+			more, err := r.communeOfficers(admin, w, cfg.Officers, nonce)
+			if err != nil {
+				return nil, nil, err
+			}
+			staff = append(more, cfg.Officers...)
 		}
 		for i := 0; i < min(members, len(w.villages)); i++ {
 			a, err := r.createMember(admin, w.villages[i], i+1, nonce)
@@ -44,11 +52,14 @@ func (r *run) setup(ctx context.Context, cfg Config, nonce string) ([]actor, []*
 		recs = append(recs, rec)
 	}
 	for i := 0; i < officers; i++ {
-		acc := cfg.Officers[i%len(cfg.Officers)]
+		acc := staff[i%len(staff)]
+		if acc.Password == "" {
+			acc.Password = cfg.Password
+		}
 		rec := newRecorder()
 		c := r.newClient(nil)
 		o := &officer{c: c, rng: rand.New(rand.NewPCG(seed, uint64(len(actors)))), units: acc.Units}
-		logins = append(logins, func() error { return staffLogin(c, rec, acc.Login, cfg.Password, true) })
+		logins = append(logins, func() error { return staffLogin(c, rec, acc.Login, acc.Password, true) })
 		add(o, rec)
 	}
 	for i := 0; i < members; i++ {

@@ -31,7 +31,9 @@ type Config struct {
 	// (the demo's accounts share one).
 	Admin, Password string
 	// Officers are the accounts officers log in with, and the units each
-	// browses (the demo's officers by default).
+	// browses (the demo's officers by default); setup adds an officer for
+	// each other commune of the villages, so most officers, as in life,
+	// look at a commune rather than the province.
 	Officers []Officer
 	// ForwardedFor sends each resident visit from its own made-up address
 	// in X-Forwarded-For: only for a server that trusts loopback
@@ -48,11 +50,12 @@ type Config struct {
 // Mix is the share of each kind of user, in percent.
 type Mix struct{ Officers, Members, Residents int }
 
-// Officer is an account and the units it looks at; a unit may carry a
-// date (CODE@YYYY-MM-DD) to look at the past (a district before 2025).
+// Officer is an account and the units it looks at (the first is its
+// own); a unit may carry a date (CODE@YYYY-MM-DD) to look at the past (a
+// district before 2025). An empty Password is Config.Password.
 type Officer struct {
-	Login string
-	Units []string
+	Login, Password string
+	Units           []string
 }
 
 // DemoOfficers are the demo's officers and viewer with their units.
@@ -64,7 +67,7 @@ var DemoOfficers = []Officer{
 
 // DefaultThink is a person's pause between visits: reading a page,
 // typing a form.
-const DefaultThink = time.Second
+const DefaultThink = 3 * time.Second
 
 // DemoPassword is the demo accounts' password (demo data only).
 const DemoPassword = "minhhoa-2024"

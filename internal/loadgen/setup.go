@@ -12,8 +12,11 @@ import (
 
 // village and procedure are what the public API says about them.
 type village struct {
-	Code string `json:"code"`
-	Slug string `json:"slug"`
+	Code    string `json:"code"`
+	Slug    string `json:"slug"`
+	Commune struct {
+		Code string `json:"code"`
+	} `json:"commune"`
 }
 
 type procedure struct {
@@ -105,14 +108,13 @@ type account struct {
 	village         village
 }
 
-// createMember has the administrator create a member of a village; the
-// member logs in once to replace the initial password, as a new user
-// must. It returns the account the simulated members use.
-func (r *run) createMember(admin *client, v village, n int, nonce string) (account, error) {
-	login := fmt.Sprintf("thutai.%s.%s", strings.ToLower(v.Code), nonce)
+// createAccount has the administrator create an account with one grant;
+// its user logs in once to replace the initial password, as a new user
+// must. It returns the account the simulated users log in with.
+func (r *run) createAccount(admin *client, role, unit, login, name, nonce string) (account, error) {
 	first, final := "khoitao-"+nonce, "thutai-"+nonce
-	if _, err := admin.postForm("", "/users", url.Values{"login": {login}, "name": {fmt.Sprintf("Thành viên thử tải %d", n)},
-		"role": {"member"}, "unit": {v.Code}, "password": {first}}, http.StatusSeeOther); err != nil {
+	if _, err := admin.postForm("", "/users", url.Values{"login": {login}, "name": {name},
+		"role": {role}, "unit": {unit}, "password": {first}}, http.StatusSeeOther); err != nil {
 		return account{}, err
 	}
 	c := r.newClient(nil)
@@ -122,5 +124,36 @@ func (r *run) createMember(admin *client, v village, n int, nonce string) (accou
 	if _, err := c.postForm("", "/me/password", url.Values{"current": {first}, "password": {final}, "again": {final}}, http.StatusSeeOther); err != nil {
 		return account{}, err
 	}
-	return account{login: login, password: final, village: v}, nil
+	return account{login: login, password: final}, nil
+}
+
+// createMember makes a member of a village.
+func (r *run) createMember(admin *client, v village, n int, nonce string) (account, error) {
+	a, err := r.createAccount(admin, "member", v.Code, fmt.Sprintf("thutai.%s.%s", strings.ToLower(v.Code), nonce), fmt.Sprintf("Thành viên thử tải %d", n), nonce)
+	a.village = v
+	return a, err
+}
+
+// communeOfficers makes an officer for each commune of the villages that
+// no configured officer covers: most officers work at a commune, and a
+// province's few look at the province.
+func (r *run) communeOfficers(admin *client, w world, fixed []Officer, nonce string) ([]Officer, error) {
+	seen := map[string]bool{}
+	for _, o := range fixed {
+		seen[o.Units[0]] = true
+	}
+	var out []Officer
+	for _, v := range w.villages {
+		code := v.Commune.Code
+		if code == "" || seen[code] {
+			continue
+		}
+		seen[code] = true
+		a, err := r.createAccount(admin, "officer", code, "thutai.cb"+code+"."+nonce, "Cán bộ thử tải "+code, nonce)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Officer{Login: a.login, Password: a.password, Units: []string{code}})
+	}
+	return out, nil
 }
