@@ -3,8 +3,10 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -105,6 +107,12 @@ type errorBody struct {
 func (a *API) lang(r *http.Request) string { return i18n.Lang(r.Header.Get("Accept-Language")) }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if ctx := r.Context(); ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// The client gave up: not a server fault (nginx's 499).
+		a.Log.Info("api abandoned", "path", r.URL.Path)
+		w.WriteHeader(499)
+		return
+	}
 	body := a.errJSON(r, err)
 	a.write(w, statusOf[body.Code], body)
 }

@@ -220,6 +220,12 @@ func (s *Server) fail(w http.ResponseWriter, p *Page, err error) {
 	case domain.ECONFLICT:
 		status = http.StatusConflict
 	}
+	if status == http.StatusInternalServerError && clientGone(p.ctx, err) {
+		// The browser gave up (closed, timed out): not a server fault.
+		s.Log.InfoContext(p.ctx, "page abandoned", "path", p.Path)
+		w.WriteHeader(statusClientGone)
+		return
+	}
 	if status == http.StatusInternalServerError {
 		s.Log.ErrorContext(p.ctx, "page", "path", p.Path, "err", err)
 	}
