@@ -58,7 +58,7 @@ func (c Consent) Validate(today Date) error {
 	if !slices.Contains(ConsentWays, c.How) {
 		return Errorf(EINVALID, "consent.how_invalid").WithField("how")
 	}
-	return CheckLength(c.Note, 4000, "note")
+	return CheckLength(c.Note, MaxNote, "note")
 }
 
 // Subject request kinds: the rights a resident exercises.
@@ -123,7 +123,7 @@ func (r SubjectRequest) Validate(today Date) error {
 	if r.ReceivedOn.After(today) {
 		return Errorf(EINVALID, "request.received_future").WithField("received_on")
 	}
-	return CheckLength(r.Note, 4000, "note")
+	return CheckLength(r.Note, MaxNote, "request_note")
 }
 
 // ErasedName is the name an anonymised resident keeps, so lists and
