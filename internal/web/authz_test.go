@@ -428,7 +428,7 @@ var matrix = []matrixRow{
 	}, nil,
 		map[string]int{"anon": 303, "viewer": 403, "admin": 303, "*": 404}},
 	{"GET", "/import/residents/{id}/rejected.xlsx", func(f fixture, _ matrixServer) string {
-		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx"
+		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx?purpose=verify"
 	}, nil, map[string]int{"anon": 303, "viewer": 403, "admin": 200, "*": 404}},
 	{"GET", "/teams/{id}", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) }, nil, all(200)},
 	{"GET", "/lich/{file}", fixed("/lich/khong-co-lich.ics"), nil, all(404)},
