@@ -107,6 +107,12 @@ func TestResidentConsentAndRequests(t *testing.T) {
 		t.Fatalf("consent not shown: %.2000s", body[strings.Index(body, "<h2>Sự đồng ý"):])
 	}
 
+	// A second one while the first is in force: refused, said on the form.
+	if status, body, _ := b.post(rp+"/consents", url.Values{"given_on": {"31/10/2026"}, "how": {"zalo"}}); status != 422 ||
+		!strings.Contains(body, `id="consent_purpose-err" role="alert">Người này đang có một sự đồng ý còn hiệu lực cho mục đích này.`) {
+		t.Fatalf("second consent: %d", status)
+	}
+
 	// "See": received on Thursday 29/10/2026, due Monday 02/11/2026.
 	status, _, h := b.post(rp+"/requests", url.Values{"kind": {"see"}, "received_on": {"29/10/2026"}, "request_note": {"Xin bản dữ liệu"}})
 	if status != 303 || !strings.HasPrefix(h.Get("Location"), "/requests/") {
