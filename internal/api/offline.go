@@ -168,7 +168,9 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 	for _, h := range hs {
 		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number})
 	}
-	if err := a.Store.Audit(ctx, actor, store.AuditEntry{Action: "offline_download", Entity: "village", EntityID: v.Code, UnitID: v.ID}); err != nil {
+	// The copy has one purpose, fixed by what it is for (helping residents
+	// with their dossiers while offline): it is audited with it (#11).
+	if err := a.Store.Audit(ctx, actor, store.AuditEntry{Action: "offline_download", Entity: "village", EntityID: v.Code, UnitID: v.ID, Purpose: "support"}); err != nil {
 		a.fail(w, r, err)
 		return
 	}

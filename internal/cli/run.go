@@ -47,6 +47,7 @@ func commands() []command {
 			"write a unit's report for a date: a spreadsheet, an administrative report (PDF) or the villages as CSV", runExport},
 		{"backup", "backup [--db DSN] -o FILE", "write a consistent backup of the whole database while it runs (gzip'd JSON lines, restorable into SQLite or PostgreSQL)", runBackup},
 		{"restore", "restore FILE [--db DSN]", "load a backup into an empty database (refuses a non-empty one, a damaged file or a newer schema)", runRestore},
+		{"retention", "retention [--db DSN] --retention-years N", "remove practice-dossier details and session logs older than N years (env THONSO_RETENTION_YEARS); audited", runRetention},
 		{"token", "token create [--db DSN] --login L [--expires DAYS] [--name NOTE]", "create an API token; it is printed once, alone on the last line", runToken},
 	}
 }

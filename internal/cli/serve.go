@@ -27,6 +27,7 @@ func runServe(e *env, args []string) error {
 	fs.StringVar(&e.cfg.LogLevel, "log-level", e.cfg.LogLevel, "debug, info (one line per request), warn or error (env THONSO_LOG_LEVEL)")
 	fs.StringVar(&e.cfg.BackupDir, "backup-dir", e.cfg.BackupDir, "write a backup into this directory every --backup-every (env THONSO_BACKUP_DIR; default: no scheduled backups)")
 	fs.DurationVar(&e.cfg.BackupEvery, "backup-every", e.cfg.BackupEvery, "interval between scheduled backups, e.g. 24h or 6h (env THONSO_BACKUP_EVERY)")
+	fs.IntVar(&e.cfg.RetentionYears, "retention-years", e.cfg.RetentionYears, "remove practice-dossier details and session logs older than N years, daily (env THONSO_RETENTION_YEARS; default 0: keep)")
 	fs.IntVar(&e.cfg.BackupKeep, "backup-keep", e.cfg.BackupKeep, "how many scheduled backups to keep; older ones are removed (env THONSO_BACKUP_KEEP)")
 	migrate := fs.Bool("migrate", false, "also migrate a database whose schema is older (an empty one is always migrated)")
 	if err := e.parse(fs, args); err != nil {
@@ -79,6 +80,9 @@ func runServe(e *env, args []string) error {
 	e.println(e.t("cli.listening", "url", "http://"+ln.Addr().String(), "db", s.Where))
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
+	}
+	if e.cfg.RetentionYears > 0 {
+		go scheduledRetention(e, s, log, e.cfg.RetentionYears)
 	}
 	if e.cfg.BackupDir != "" {
 		go scheduledBackups(e, s, log, e.cfg.BackupDir, e.cfg.BackupEvery, e.cfg.BackupKeep)

@@ -37,6 +37,10 @@ type Config struct {
 	BackupDir   string
 	BackupEvery time.Duration
 	BackupKeep  int
+	// RetentionYears, when above 0, is how long practice-dossier details
+	// and session logs are kept: serve removes older ones daily, and
+	// thonso retention does it once (0: kept; the commune decides).
+	RetentionYears int
 	// LogFormat is text or json; LogLevel debug, info, warn or error.
 	LogFormat string
 	LogLevel  string
@@ -61,6 +65,7 @@ func FromEnv() Config {
 	if n, err := strconv.Atoi(os.Getenv("THONSO_BACKUP_KEEP")); err == nil {
 		c.BackupKeep = n
 	}
+	c.RetentionYears, _ = strconv.Atoi(os.Getenv("THONSO_RETENTION_YEARS"))
 	c.LogFormat = "text"
 	if v := os.Getenv("THONSO_LOG_FORMAT"); v != "" {
 		c.LogFormat = v
@@ -134,6 +139,9 @@ func (c Config) Proxies() ([]netip.Prefix, error) {
 
 // CheckServe checks the settings only serve uses.
 func (c Config) CheckServe() error {
+	if c.RetentionYears < 0 {
+		return domain.Errorf(domain.EINVALID, "retention.years_invalid").WithField("retention_years")
+	}
 	if c.BackupDir != "" {
 		if st, err := os.Stat(c.BackupDir); err != nil || !st.IsDir() {
 			return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--backup-dir "+c.BackupDir)

@@ -79,6 +79,7 @@ type Resident struct {
 	VNeID        Adoption // level 2 activated
 	Portal       Adoption // logged in to the public-service portal
 	PersonalBank Adoption
+	ErasedOn     Date // anonymised on a data subject's request (name, phone, CCCD gone)
 	Version      int
 }
 

@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // TeamKind tells a village team from a commune's community team.
 type TeamKind string
 
@@ -42,7 +44,8 @@ type Member struct {
 	JoinedOn    Date
 	LeftOn      Date
 	PhonePublic bool
-	ConsentOn   Date // the day the member agreed to show the phone publicly
+	ConsentOn   Date   // the day the member agreed to show the phone publicly
+	ConsentHow  string // how that consent was given, when adding the member (consents.how)
 	Version     int
 }
 
@@ -83,6 +86,9 @@ func (m Member) Validate() error {
 	}
 	if m.PhonePublic && (m.ConsentOn.IsZero() || m.Phone == "") {
 		return Errorf(EINVALID, "member.public_without_consent").WithField("phone_public")
+	}
+	if m.PhonePublic && m.ConsentHow != "" && !slices.Contains(ConsentWays, m.ConsentHow) {
+		return Errorf(EINVALID, "consent.how_invalid").WithField("consent_how")
 	}
 	return nil
 }

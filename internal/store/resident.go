@@ -12,13 +12,13 @@ import (
 
 const residentCols = `r.id, r.household_id, r.village_id, r.full_name, r.birth_date, r.year_only, r.sex, COALESCE(r.phone, ''), COALESCE(r.cccd, ''),
 	r.relation, r.moved_in, r.left_on, COALESCE(r.left_reason, ''), r.smartphone_since, r.smartphone_helped, r.vneid_since, r.vneid_helped,
-	r.portal_since, r.portal_helped, r.bank_since, r.bank_helped, r.version`
+	r.portal_since, r.portal_helped, r.bank_since, r.bank_helped, r.erased_on, r.version`
 
 func scanResident(sc interface{ Scan(...any) error }, extra ...any) (domain.Resident, error) {
 	var r domain.Resident
 	dest := []any{&r.ID, &r.HouseholdID, &r.VillageID, &r.FullName, &r.BirthDate, &r.YearOnly, &r.Sex, &r.Phone, &r.CCCD,
 		&r.Relation, &r.MovedIn, &r.LeftOn, &r.LeftReason, &r.Smartphone.Since, &r.Smartphone.Helped, &r.VNeID.Since, &r.VNeID.Helped,
-		&r.Portal.Since, &r.Portal.Helped, &r.PersonalBank.Since, &r.PersonalBank.Helped, &r.Version}
+		&r.Portal.Since, &r.Portal.Helped, &r.PersonalBank.Since, &r.PersonalBank.Helped, &r.ErasedOn, &r.Version}
 	err := sc.Scan(append(dest, extra...)...)
 	return r, err
 }

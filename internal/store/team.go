@@ -148,6 +148,9 @@ func (s *Store) AddMember(ctx context.Context, a *domain.Actor, m domain.Member)
 			return err
 		}
 		m.Version = 1
+		if err := s.recordMemberConsents(ctx, tx, a, []int64{m.TeamID}, m.ConsentHow); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "create", Entity: "member", EntityID: strconv.FormatInt(m.ID, 10),
 			Changes: []Change{Personal("full_name"), Personal("phone"), Plain("role", "", string(m.Role)), Plain("position", "", m.Position),
 				Plain("joined_on", "", m.JoinedOn.String()), Plain("phone_public", "", strconv.FormatBool(m.PhonePublic))}})

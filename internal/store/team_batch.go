@@ -74,6 +74,9 @@ func (s *Store) LoadTeams(ctx context.Context, a *domain.Actor, loads []TeamLoad
 		if _, err := s.insertMany(ctx, tx, "team_members", cols, members, false); err != nil {
 			return err
 		}
+		if err := s.recordMemberConsents(ctx, tx, a, ids, "paper_form"); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, AuditEntry{Action: "import", Entity: "team", Changes: []Change{Plain("teams", "", joinIDs(ids)), Plain("members", "", strconv.Itoa(len(members)))}})
 	})
 }

@@ -51,6 +51,8 @@ type fixture struct {
 	dossier                                                   domain.Dossier
 	wifiID                                                    int64 // one of Đông Căm's Wi-Fi points
 	exportID                                                  int64 // a finished export of the administrator's (only they see it)
+	consentID                                                 int64 // the resident's consent to be phoned
+	requestID                                                 int64 // the resident's "see" request, open
 }
 
 var (
@@ -170,12 +172,22 @@ func buildFixture(dir string) (fixture, error) {
 	if err := s.FinishExport(ctx, job.ID, "bao-cao-T000001-2024-10-31.csv", []byte("\ufeffSTT\r\n"), ""); err != nil {
 		return fixture{}, err
 	}
+	consent, err := s.RecordConsent(ctx, domain.CLIActor(), domain.Consent{SubjectKind: "resident", SubjectID: r.ID, Purpose: domain.ConsentContactPhone,
+		GivenOn: domain.MustDate("2026-10-01"), How: "paper_form"})
+	if err != nil {
+		return fixture{}, err
+	}
+	req, err := s.CreateSubjectRequest(ctx, domain.CLIActor(), domain.SubjectRequest{ResidentID: r.ID, Kind: domain.RequestSee, ReceivedOn: domain.MustDate("2026-10-30")})
+	if err != nil {
+		return fixture{}, err
+	}
 	// Checkpoint the WAL so that copying the main file copies everything.
 	if err := s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fixture{}, err
 	}
 	return fixture{path: path, memberID: m.ID, grantID: gs[0].ID, tokenID: tok.ID, householdID: hs[0].ID, residentID: r.ID, editForm: edit, uploadID: upID, teamID: teams[0].ID, teamMember: tms[0].ID, slotID: slots[0].ID, dossier: ds[0], trainingID: tr.ID,
-		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, setID: set.ID, wifiID: wifi[0].ID, exportID: job.ID}, nil
+		pastID: past[0].ID, draftID: draft.ID, draftVersion: draft.Version, enteredID: entered, computedID: computed, evidenceID: draft.Values[entered].EvidenceID, setID: set.ID, wifiID: wifi[0].ID, exportID: job.ID,
+		consentID: consent.ID, requestID: req.ID}, nil
 }
 
 type matrixServer struct {
@@ -322,6 +334,16 @@ func team(code int) map[string]int {
 	return map[string]int{"anon": 303, "admin": code, "officer": code, "officer_out": 404, "leader": code, "member": 403, "viewer": 403}
 }
 
+// pii: resident:view_pii holders of the village (officers, the team
+// leader) may; a member and a viewer lack it; an officer elsewhere gets 404.
+func pii(code int) map[string]int {
+	return map[string]int{"anon": 303, "admin": code, "officer": code, "officer_out": 404, "leader": code, "member": 403, "viewer": 403}
+}
+
+func req(f fixture, suffix string) string {
+	return "/requests/" + strconv.FormatInt(f.requestID, 10) + suffix
+}
+
 func hh(f fixture, suffix string) string {
 	return "/households/" + strconv.FormatInt(f.householdID, 10) + suffix
 }
@@ -381,6 +403,18 @@ var matrix = []matrixRow{
 	{"POST", "/residents/{id}/reveal", func(f fixture, _ matrixServer) string { return rsd(f, "/reveal") }, url.Values{"purpose": {"support"}},
 		map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 404, "leader": 200, "member": 403, "viewer": 403}},
 	{"GET", "/residents/{id}/edit", func(f fixture, _ matrixServer) string { return rsd(f, "/edit") }, nil, village(200)},
+	{"POST", "/residents/{id}/consents", func(f fixture, _ matrixServer) string { return rsd(f, "/consents") },
+		url.Values{"given_on": {"30/10/2026"}, "how": {"phone"}}, village(422)}, // one is in force already: refused beside the field
+	{"POST", "/residents/{id}/consents/{cid}/withdraw", func(f fixture, _ matrixServer) string {
+		return rsd(f, "/consents/"+strconv.FormatInt(f.consentID, 10)+"/withdraw")
+	}, url.Values{"withdrawn_on": {"31/10/2026"}}, village(303)},
+	{"POST", "/residents/{id}/requests", func(f fixture, _ matrixServer) string { return rsd(f, "/requests") },
+		url.Values{"kind": {"correct"}, "received_on": {"30/10/2026"}}, pii(303)},
+	{"GET", "/requests", fixed("/requests"), nil, map[string]int{"anon": 303, "admin": 200, "officer": 200, "officer_out": 200, "leader": 200, "member": 403, "viewer": 403}},
+	{"GET", "/requests/{id}", func(f fixture, _ matrixServer) string { return req(f, "") }, nil, pii(200)},
+	{"POST", "/requests/{id}/close", func(f fixture, _ matrixServer) string { return req(f, "/close") },
+		url.Values{"state": {"refused"}, "reason": {"Không xác minh được người yêu cầu"}, "version": {"1"}}, pii(303)},
+	{"GET", "/requests/{id}/{file}", func(f fixture, _ matrixServer) string { return req(f, "/data.json") }, nil, pii(200)},
 	{"POST", "/residents/{id}", func(f fixture, _ matrixServer) string { return rsd(f, "") }, nil, village(303)},
 	{"GET", "/import/residents", fixed("/import/residents"), nil, map[string]int{"anon": 303, "viewer": 403, "*": 200}},
 	{"GET", "/import/residents/template.xlsx", fixed("/import/residents/template.xlsx"), nil, map[string]int{"anon": 303, "viewer": 403, "*": 200}},
@@ -394,7 +428,7 @@ var matrix = []matrixRow{
 	}, nil,
 		map[string]int{"anon": 303, "viewer": 403, "admin": 303, "*": 404}},
 	{"GET", "/import/residents/{id}/rejected.xlsx", func(f fixture, _ matrixServer) string {
-		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx"
+		return "/import/residents/" + strconv.FormatInt(f.uploadID, 10) + "/rejected.xlsx?purpose=verify"
 	}, nil, map[string]int{"anon": 303, "viewer": 403, "admin": 200, "*": 404}},
 	{"GET", "/teams/{id}", func(f fixture, _ matrixServer) string { return "/teams/" + strconv.FormatInt(f.teamID, 10) }, nil, all(200)},
 	{"GET", "/lich/{file}", fixed("/lich/khong-co-lich.ics"), nil, all(404)},
@@ -408,6 +442,12 @@ var matrix = []matrixRow{
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/exceptions"
 	},
 		url.Values{"kind": {"cancel"}, "on": {"02/11/2026"}, "reason": {"Họp thôn"}}, team(303)},
+	{"POST", "/teams/{id}/members/{mid}/consent", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/consent"
+	}, url.Values{"given_on": {"30/10/2026"}, "how": {"zalo"}}, team(422)}, // the leader's consent is in force already
+	{"POST", "/teams/{id}/members/{mid}/consent/withdraw", func(f fixture, _ matrixServer) string {
+		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/consent/withdraw"
+	}, url.Values{"withdrawn_on": {"31/10/2026"}}, team(303)},
 	{"POST", "/teams/{id}/members/{mid}/feed", func(f fixture, _ matrixServer) string {
 		return "/teams/" + strconv.FormatInt(f.teamID, 10) + "/members/" + strconv.FormatInt(f.teamMember, 10) + "/feed"
 	}, nil, team(200)},

@@ -348,6 +348,49 @@ func badCases(hh, res, dos int64, ver int) []badCase {
 	} {
 		add(badCase{name: "reveal " + name, who: "admin", method: "POST", path: resPath + "/reveal", body: body})
 	}
+	// Consents, data-subject requests (#11): every one refused beside its
+	// field, nothing stored.
+	for name, body := range map[string][]byte{
+		"no date":     form("how", "phone"),
+		"bad date":    form("given_on", "31/02/2026", "how", "phone"),
+		"future date": form("given_on", "01/01/2099", "how", "phone"),
+		"no how":      form("given_on", "30/10/2026"),
+		"sql how":     form("given_on", "30/10/2026", "how", "' OR 1=1--"),
+		"long note":   form("given_on", "30/10/2026", "how", "phone", "note", strings.Repeat("a", 5000)),
+	} {
+		add(badCase{name: "consent " + name, who: "admin", method: "POST", path: resPath + "/consents", body: body})
+	}
+	add(badCase{name: "withdraw unknown consent", who: "admin", method: "POST", path: resPath + "/consents/987654321/withdraw", body: form("withdrawn_on", "30/10/2026")})
+	add(badCase{name: "withdraw sql consent", who: "admin", method: "POST", path: resPath + "/consents/1%20OR%201=1/withdraw", body: form("withdrawn_on", "30/10/2026")})
+	for name, body := range map[string][]byte{
+		"no kind":     form("received_on", "30/10/2026"),
+		"bad kind":    form("kind", "forget", "received_on", "30/10/2026"),
+		"sql kind":    form("kind", "see' OR 1=1--", "received_on", "30/10/2026"),
+		"no date":     form("kind", "see"),
+		"bad date":    form("kind", "see", "received_on", "30/02/2026"),
+		"future date": form("kind", "delete", "received_on", "01/01/2099"),
+		"long note":   form("kind", "see", "received_on", "30/10/2026", "request_note", strings.Repeat("ư", 4001)),
+	} {
+		add(badCase{name: "request " + name, who: "admin", method: "POST", path: resPath + "/requests", body: body})
+	}
+	for _, p := range []string{"/requests/987654321/close", "/requests/abc/close", "/requests/1%20OR%201=1/close"} {
+		add(badCase{name: "close " + p, who: "admin", method: "POST", path: p, body: form("state", "done", "version", "1")})
+	}
+	for _, p := range []string{"/requests/987654321", "/requests/987654321/data.pdf", "/requests/abc/data.json"} {
+		add(badCase{name: "GET " + p, who: "admin", method: "GET", path: p})
+	}
+	for name, body := range map[string][]byte{
+		"no date":       form("how", "zalo"),
+		"bad how":       form("given_on", "30/10/2026", "how", "<script>"),
+		"withdraw date": form("withdrawn_on", "99/99/9999"),
+	} {
+		path := "/teams/1/members/1/consent"
+		if strings.HasPrefix(name, "withdraw") {
+			path += "/withdraw"
+		}
+		add(badCase{name: "member consent " + name, who: "admin", method: "POST", path: path, body: body})
+	}
+	add(badCase{name: "member consent unknown member", who: "admin", method: "POST", path: "/teams/1/members/987654321/consent", body: form("given_on", "30/10/2026", "how", "zalo")})
 	for name, body := range map[string][]byte{
 		"bad date":        form("procedure", "1.010041", "applicant_name", "Lò Văn Thử", "received_on", "30/02/2026"),
 		"sql procedure":   form("procedure", "1.010041' OR 1=1", "applicant_name", "Lò Văn Thử", "received_on", "30/10/2026"),

@@ -29,6 +29,10 @@ type importPage struct {
 	Messages []string // the problems, translated: "dòng 5, cột “Ngày sinh”: …"
 	Outcome  *importOutcome
 	Running  bool
+	// PurposeError is beside the purpose asked before the rejected rows
+	// (names, phones, CCCD) are downloaded.
+	PurposeError string
+	Purposes     []string
 }
 
 type importOutcome struct {
@@ -119,8 +123,11 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *Page, up sto
 }
 
 func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, p *Page, up store.Upload, ip importPage, rep importer.PeopleReport, err error) {
-	ip.Upload, ip.Report = up, rep
+	ip.Upload, ip.Report, ip.Purposes = up, rep, domain.Purposes
 	status := http.StatusOK
+	if ip.PurposeError != "" {
+		status = http.StatusUnprocessableEntity
+	}
 	if err != nil {
 		var fe *domain.FileErrors
 		if !errors.As(err, &fe) {
@@ -252,11 +259,24 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 // importRejected sends the rows the preview rejected, with an error
-// column, as a spreadsheet to fix and upload again.
+// column, as a spreadsheet to fix and upload again. The rows hold names,
+// phones and CCCDs: the download asks a purpose (?purpose=…) and is
+// audited with it; without one the preview comes back with the message
+// beside the purpose.
 func (s *Server) importRejected(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, "ui.import_residents")
 	up, ok := s.loadUpload(w, r, p)
 	if !ok {
+		return
+	}
+	purpose := r.URL.Query().Get("purpose")
+	if !domain.ValidPurpose(purpose) {
+		s.preview(w, r, p, up, importPage{Page: p, Upload: up, PurposeError: p.T("purpose.missing")})
+		return
+	}
+	if err := s.Store.Audit(r.Context(), actorOf(r), store.AuditEntry{Action: "export", Entity: "upload", EntityID: strconv.FormatInt(up.ID, 10),
+		UnitID: up.VillageID, Purpose: purpose, Changes: []store.Change{store.Plain("file", "", "rejected.xlsx")}}); err != nil {
+		s.fail(w, p, err)
 		return
 	}
 	rep, err := importer.ImportPeople(r.Context(), s.Store, actorOf(r), bytes.NewReader(up.Data), up.Name, p.Today,

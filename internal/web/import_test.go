@@ -70,7 +70,16 @@ func TestImportResidentsWeb(t *testing.T) {
 	}
 	i := strings.Index(body, "/import/residents/") + len("/import/residents/")
 	id := body[i : i+strings.IndexAny(body[i:], "/\"")]
-	if status, x, h := b.get("/import/residents/" + id + "/rejected.xlsx"); status != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+	// The rejected rows hold names and phones: no purpose, no file; the
+	// preview comes back with the message beside the purpose.
+	if status, x, _ := b.get("/import/residents/" + id + "/rejected.xlsx"); status != 422 || !strings.Contains(x, `id="purpose-err"`) ||
+		!strings.Contains(x, "Hãy chọn mục đích trước khi xem hoặc xuất dữ liệu cá nhân.") {
+		t.Fatalf("rejected rows without a purpose: %d %.300s", status, x)
+	}
+	if status, _, _ := b.get("/import/residents/" + id + "/rejected.xlsx?purpose=for-fun"); status != 422 {
+		t.Fatalf("rejected rows with a made-up purpose: %d", status)
+	}
+	if status, x, h := b.get("/import/residents/" + id + "/rejected.xlsx?purpose=verify"); status != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("rejected rows: %d", status)
 	} else {
 		f, err := excelize.OpenReader(strings.NewReader(x))
@@ -82,6 +91,9 @@ func TestImportResidentsWeb(t *testing.T) {
 		if len(rows) < 3 || !strings.Contains(strings.Join(last, "|"), "Lý Thị Dua") || !strings.Contains(strings.Join(last, "|"), "không hợp lệ") {
 			t.Fatalf("rejected file rows %v", rows)
 		}
+	}
+	if es, _, _ := env.store.AuditEntries(ctx, domain.Scope{All: true}, store.AuditFilter{Entity: "upload", EntityID: id}); len(es) != 1 || es[0].Action != "export" || es[0].Purpose != "verify" {
+		t.Fatalf("the download's audit: %+v", es)
 	}
 	if after, _ := env.store.CountRows(ctx, "residents"); after != before {
 		t.Fatal("a preview wrote")

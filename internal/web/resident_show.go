@@ -18,7 +18,14 @@ type residentPage struct {
 	CanEdit   bool
 	CanPII    bool
 	Error     string
+	Form      map[string]string
+	Errors    map[string]string
+	Consents  []domain.Consent
+	Requests  []domain.SubjectRequest
 }
+
+func (f residentPage) formValue(n string) string { return f.Form[n] }
+func (f residentPage) formError(n string) string { return f.Errors[n] }
 
 func (s *Server) loadResident(w http.ResponseWriter, r *http.Request, p *Page) (*residentPage, bool) {
 	a := actorOf(r)
@@ -44,8 +51,20 @@ func (s *Server) loadResident(w http.ResponseWriter, r *http.Request, p *Page) (
 	}
 	p.Title = res.FullName
 	p.Breadcrumb = []Crumb{{Name: v.Name, URL: "/villages/" + v.Code + "/residents"}, {Name: p.T("ui.household_no", "number", h.Number), URL: "/households/" + strconv.FormatInt(h.ID, 10)}, {Name: res.FullName}}
-	return &residentPage{Page: p, R: res, Household: h, Village: v, Purposes: domain.Purposes,
-		CanEdit: a.Can(domain.PermResidentEdit), CanPII: a.Can(domain.PermResidentViewPII)}, true
+	rp := &residentPage{Page: p, R: res, Household: h, Village: v, Purposes: domain.Purposes,
+		CanEdit: a.Can(domain.PermResidentEdit), CanPII: a.Can(domain.PermResidentViewPII),
+		Form: map[string]string{"given_on": p.Today.VN(), "withdrawn_on": p.Today.VN(), "received_on": p.Today.VN()}, Errors: map[string]string{}}
+	if rp.Consents, err = s.Store.Consents(r.Context(), "resident", res.ID); err != nil {
+		s.fail(w, p, err)
+		return nil, false
+	}
+	if rp.CanPII {
+		if rp.Requests, err = s.Store.SubjectRequests(r.Context(), a.Scope(domain.PermResidentViewPII), store.RequestQuery{ResidentID: res.ID}); err != nil {
+			s.fail(w, p, err)
+			return nil, false
+		}
+	}
+	return rp, true
 }
 
 // residentShow is a resident's page; opening it is audited. Phone and
@@ -79,6 +98,7 @@ func (s *Server) residentReveal(w http.ResponseWriter, r *http.Request) {
 	purpose := r.PostFormValue("purpose")
 	if !domain.ValidPurpose(purpose) {
 		rp.Error = p.T("purpose.missing")
+		rp.Errors["purpose"] = rp.Error
 		s.render(w, http.StatusUnprocessableEntity, "resident", rp)
 		return
 	}

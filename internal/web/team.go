@@ -217,12 +217,12 @@ func (s *Server) parseDateInto(tp *teamPage, field string) domain.Date {
 
 // memberAdd puts a person on the team.
 func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
-	tp, ok := s.teamForm(w, r, "full_name", "phone", "role", "position", "joined_on", "phone_public", "consent_on")
+	tp, ok := s.teamForm(w, r, "full_name", "phone", "role", "position", "joined_on", "phone_public", "consent_on", "consent_how")
 	if !ok {
 		return
 	}
 	m := domain.Member{TeamID: tp.Team.ID, FullName: tp.Form["full_name"], Phone: tp.Form["phone"], Role: domain.MemberRole(tp.Form["role"]),
-		Position: tp.Form["position"], JoinedOn: s.parseDateInto(tp, "joined_on"), PhonePublic: tp.Form["phone_public"] != "", ConsentOn: s.parseDateInto(tp, "consent_on")}
+		Position: tp.Form["position"], JoinedOn: s.parseDateInto(tp, "joined_on"), PhonePublic: tp.Form["phone_public"] != "", ConsentOn: s.parseDateInto(tp, "consent_on"), ConsentHow: tp.Form["consent_how"]}
 	var err error
 	if len(tp.Errors) == 0 {
 		_, err = s.Store.AddMember(r.Context(), actorOf(r), m)

@@ -57,6 +57,9 @@ func Run(t *testing.T, open Opener) {
 		{"VillageInfo", testVillageInfo},
 		{"Lookup", testLookup},
 		{"ExportJobs", testExportJobs},
+		{"Consents", testConsents},
+		{"SubjectRequests", testSubjectRequests},
+		{"Retention", testRetention},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
