@@ -80,7 +80,7 @@ for path in /v/dong-cam /api/v1/units/15/stats /units/15; do
 	sleep 1.2 # the standby's statistics are flushed about once a second
 	printf '%-42s %10.2f %16d %16d %9d\n' "GET $path" "$(echo "$t1 - $t0" | bc)" "$(($(served) - s0))" "$(($(xacts) - x0))" "$(($(pxacts) - q0))"
 done
-echo "(primary xacts include the lag monitor's one query a second)"
+echo "(primary xacts: the lag monitor (one query a second) and autovacuum after the demo load; the pages read the standby)"
 echo
 echo "== a team leader's write, seen by them at once (their browser reads the primary for max-lag + 2 s)"
 jar="$tmp/jar"
