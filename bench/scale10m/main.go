@@ -338,7 +338,7 @@ func (g *gen) village(v village) (hh [][]any, rs [][]any) {
 		headID := g.rID + 1
 		bank, bh := g.adopt(0.7, 0)
 		zalo, zh := g.adopt(0.6, 0)
-		hh = append(hh, []any{hid, v.id, "S"+fmt.Sprint(n), fmt.Sprintf("Xóm %d", 1+n%5), fmt.Sprintf("Số %d", n), headID, bank, bh, zalo, zh, g.now, g.now, 1})
+		hh = append(hh, []any{hid, v.id, "S" + fmt.Sprint(n), fmt.Sprintf("Xóm %d", 1+n%5), fmt.Sprintf("Số %d", n), headID, bank, bh, zalo, zh, g.now, g.now, 1})
 		for k := 0; k < size; k++ {
 			g.rID++
 			sex := []string{"male", "female"}[g.rng.IntN(2)]
@@ -403,7 +403,9 @@ func lookupCode(rng *rand.Rand) string {
 // the newest still under way.
 func (g *gen) dossier(id int64, stepID *int64, villageID, procID, applicant int64, code string) ([]any, [][]any) {
 	recv := d2023 + g.rng.IntN(d2026-d2023-1)
-	iso := func(d int) string { return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, min(d, d2026)).Format("2006-01-02") }
+	iso := func(d int) string {
+		return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, min(d, d2026)).Format("2006-01-02")
+	}
 	type step struct {
 		act, from, to string
 		on            int
