@@ -470,7 +470,7 @@ func timeQueries(ctx context.Context, dsn string) error {
 	defer conn.Close(ctx)
 	var prov, commune, vil int64
 	var pcode, ccode, vcode, lookup, last4 string
-	// The biggest province, its biggest commune, its biggest village.
+	// The first province, its first commune, and that commune's biggest village.
 	if err := conn.QueryRow(ctx, `SELECT p.id, p.code FROM units p WHERE p.level = 'province' ORDER BY p.id LIMIT 1`).Scan(&prov, &pcode); err != nil {
 		return err
 	}
