@@ -63,13 +63,13 @@ func (a *API) Routes() []Route { return a.routes() }
 
 func (a *API) routes() []Route {
 	return []Route{
-		{"GET", "/api/v1/units/{code}", a.unitGet},
-		{"GET", "/api/v1/units", a.unitList},
-		{"GET", "/api/v1/villages", a.villageList},
+		{"GET", "/api/v1/units/{code}", readOnly(a.unitGet)},
+		{"GET", "/api/v1/units", readOnly(a.unitList)},
+		{"GET", "/api/v1/villages", readOnly(a.villageList)},
 		{"GET", "/api/v1/me", a.authed(a.me)},
-		{"GET", "/api/v1/units/{code}/figures", a.authed(a.unitFigures)},
-		{"GET", "/api/v1/units/{code}/stats", a.unitStats},
-		{"GET", "/api/v1/villages/{code}/stats", a.villageStats},
+		{"GET", "/api/v1/units/{code}/figures", readOnly(a.authed(a.unitFigures))},
+		{"GET", "/api/v1/units/{code}/stats", readOnly(a.unitStats)},
+		{"GET", "/api/v1/villages/{code}/stats", readOnly(a.villageStats)},
 		{"GET", "/api/v1/villages/{code}/residents", a.authed(a.villageResidents)},
 		{"GET", "/api/v1/villages/{code}/households", a.authed(a.villageHouseholds)},
 		{"GET", "/api/v1/residents/{id}", a.authed(a.residentGet)},
@@ -77,7 +77,7 @@ func (a *API) routes() []Route {
 		{"PATCH", "/api/v1/residents/{id}", a.authed(a.residentUpdate)},
 		{"GET", "/api/v1/households/{id}", a.authed(a.householdGet)},
 		{"POST", "/api/v1/households", a.authed(a.householdCreate)},
-		{"GET", "/api/v1/procedures", a.procedures},
+		{"GET", "/api/v1/procedures", readOnly(a.procedures)},
 		{"POST", "/api/v1/dossiers", a.authed(a.dossierCreate)},
 		{"GET", "/api/v1/dossiers/{id}", a.authed(a.dossierGet)},
 		{"POST", "/api/v1/dossiers/{id}/steps", a.authed(a.dossierStep)},
@@ -85,6 +85,16 @@ func (a *API) routes() []Route {
 		{"POST", "/api/v1/devices", a.authed(a.deviceRegister)},
 		{"POST", "/api/v1/sync", a.authed(a.sync)},
 		{"GET", "/api/v1/offline/{code}", a.authed(a.offlineData)},
+	}
+}
+
+// readOnly lets a route's reads be served by a read replica (--db-read):
+// public figures and lists that tolerate the replica's bounded lag. The
+// other routes, a client's own records and every write, stay on the
+// primary.
+func readOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h(w, r.WithContext(store.ReadOnly(r.Context())))
 	}
 }
 

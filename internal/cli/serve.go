@@ -17,6 +17,7 @@ import (
 func runServe(e *env, args []string) error {
 	fs := e.flags("serve")
 	e.cfg.DBFlag(fs)
+	e.cfg.DBReadFlags(fs)
 	fs.StringVar(&e.cfg.Addr, "addr", e.cfg.Addr, "listen address HOST:PORT; :0 picks a free port (env THONSO_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the Bảo Thắng demo data set when it is not there yet")
 	fs.StringVar(&e.cfg.TrustedProxies, "trusted-proxy", e.cfg.TrustedProxies, "reverse proxies allowed to set X-Forwarded-For: IPs or CIDRs, comma-separated (env THONSO_TRUSTED_PROXIES)")
@@ -43,7 +44,13 @@ func runServe(e *env, args []string) error {
 	if err := e.cfg.CheckServe(); err != nil {
 		return err
 	}
-	s, err := e.open()
+	if err := e.cfg.CheckReplicas(); err != nil {
+		return err
+	}
+	if err := e.cfg.Validate(); err != nil {
+		return err
+	}
+	s, err := store.OpenWith(e.ctx, e.cfg.DB, store.Options{ReadDSNs: e.cfg.DBRead, MaxLag: e.cfg.DBReadMaxLag})
 	if err != nil {
 		return err
 	}
@@ -78,6 +85,9 @@ func runServe(e *env, args []string) error {
 	}
 	srv := &http.Server{Handler: w.Handler(a.Handler()), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	e.println(e.t("cli.listening", "url", "http://"+ln.Addr().String(), "db", s.Where))
+	for _, rp := range s.Replicas() {
+		e.println(e.t("cli.listening_replica", "line", web.ReplicaLine(e.cat, e.cfg.Lang, rp)))
+	}
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}

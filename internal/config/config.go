@@ -19,9 +19,14 @@ const DefaultDB = "sqlite:thonso.db"
 
 // Config holds the settings shared by the commands.
 type Config struct {
-	DB   string // sqlite:PATH or postgres://…
-	Addr string // where serve listens
-	Lang string // language of command-line messages: vi or en
+	DB string // sqlite:PATH or postgres://…
+	// DBRead are PostgreSQL hot standbys that serve read-only work
+	// (dashboards, public pages, exports, the stats API); DBReadMaxLag is
+	// how far behind one may be and still serve.
+	DBRead       []string
+	DBReadMaxLag time.Duration
+	Addr         string // where serve listens
+	Lang         string // language of command-line messages: vi or en
 	// TrustedProxies may set X-Forwarded-For (comma-separated IPs or CIDRs).
 	TrustedProxies string
 	// PublicURL is the address residents reach the site at
@@ -54,6 +59,15 @@ func FromEnv() Config {
 	}
 	if v := os.Getenv("THONSO_ADDR"); v != "" {
 		c.Addr = v
+	}
+	for _, d := range strings.Split(os.Getenv("THONSO_DB_READ"), ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			c.DBRead = append(c.DBRead, d)
+		}
+	}
+	c.DBReadMaxLag = 30 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("THONSO_DB_READ_MAX_LAG")); err == nil {
+		c.DBReadMaxLag = d
 	}
 	c.TrustedProxies = os.Getenv("THONSO_TRUSTED_PROXIES")
 	c.BackupDir = os.Getenv("THONSO_BACKUP_DIR")
@@ -89,6 +103,40 @@ func FromEnv() Config {
 // DBFlag registers --db on fs, defaulting to c.DB.
 func (c *Config) DBFlag(fs *flag.FlagSet) {
 	fs.StringVar(&c.DB, "db", c.DB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB (env THONSO_DB)")
+}
+
+// DBReadFlags registers --db-read (repeatable) and --db-read-max-lag on fs.
+// A --db-read given on the command line replaces THONSO_DB_READ's list.
+func (c *Config) DBReadFlags(fs *flag.FlagSet) {
+	fromEnv := true
+	fs.Func("db-read", "a PostgreSQL hot standby for read-only work: dashboards, public pages, exports, the stats API; repeat for several (env THONSO_DB_READ, comma-separated)", func(v string) error {
+		if fromEnv {
+			c.DBRead, fromEnv = nil, false
+		}
+		c.DBRead = append(c.DBRead, v)
+		return nil
+	})
+	fs.DurationVar(&c.DBReadMaxLag, "db-read-max-lag", c.DBReadMaxLag, "a replica further behind the primary serves nothing until it catches up (env THONSO_DB_READ_MAX_LAG)")
+}
+
+// CheckReplicas refuses read replicas the database cannot have: SQLite
+// has no standby to read from.
+func (c Config) CheckReplicas() error {
+	if len(c.DBRead) == 0 {
+		return nil
+	}
+	if strings.HasPrefix(c.DB, "sqlite:") {
+		return domain.Errorf(domain.EINVALID, "db.read_sqlite")
+	}
+	if c.DBReadMaxLag < time.Second {
+		return domain.Errorf(domain.EINVALID, "cli.bad_flag", "reason", "--db-read-max-lag "+c.DBReadMaxLag.String()+" (>= 1s)")
+	}
+	for _, d := range c.DBRead {
+		if !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") {
+			return domain.Errorf(domain.EINVALID, "db.read_dsn")
+		}
+	}
+	return nil
 }
 
 // Validate checks the settings before anything is opened.

@@ -31,7 +31,7 @@ func (s *Store) consentSubject(ctx context.Context, a *domain.Actor, kind string
 		if err := s.teamInScope(ctx, a, m.TeamID); err != nil {
 			return 0, m, domain.Errorf(domain.ENOTFOUND, "member.not_found")
 		}
-		unit, err := s.teamUnitNow(ctx, s.r, m.TeamID)
+		unit, err := s.teamUnitNow(ctx, s.w, m.TeamID)
 		return unit, m, err
 	case "resident":
 		r, err := s.Resident(ctx, a.Scope(domain.PermResidentEdit), id)

@@ -28,8 +28,8 @@ func (s *Store) Ready(ctx context.Context) error {
 
 // Pools returns the connection pools' statistics for /metrics.
 func (s *Store) Pools() []obs.Pool {
-	if s.r == s.w {
-		return []obs.Pool{{Name: "main", Stats: s.w.Stats()}}
+	if s.r.primary == s.w {
+		return append([]obs.Pool{{Name: "main", Stats: s.w.Stats()}}, s.r.pools()...)
 	}
-	return []obs.Pool{{Name: "writer", Stats: s.w.Stats()}, {Name: "reader", Stats: s.r.Stats()}}
+	return []obs.Pool{{Name: "writer", Stats: s.w.Stats()}, {Name: "reader", Stats: s.r.primary.Stats()}}
 }

@@ -170,6 +170,9 @@ func (s *Store) loadBackup(ctx context.Context, tx *sql.Tx, r io.Reader) error {
 		cols  []string
 		kinds []string
 		batch [][]any
+		// counters' rows, set again once every table is in.
+		counters    [][]any
+		counterCols []string
 	)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -205,6 +208,9 @@ func (s *Store) loadBackup(ctx context.Context, tx *sql.Tx, r io.Reader) error {
 				row[i] = v
 			}
 			batch = append(batch, row)
+			if table == "counters" {
+				counters, counterCols = append(counters, row), cols
+			}
 			if len(batch) >= 2000 {
 				return flush()
 			}
@@ -212,7 +218,34 @@ func (s *Store) loadBackup(ctx context.Context, tx *sql.Tx, r io.Reader) error {
 		},
 		end: func(string) error { return flush() },
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return restoreCounters(ctx, tx, counterCols, counters)
+}
+
+// restoreCounters sets the counters back to the backup's values: the
+// triggers of migration 0020 bump the public data version while the
+// later tables load, and a restore must be an exact copy.
+func restoreCounters(ctx context.Context, tx *sql.Tx, cols []string, rows [][]any) error {
+	name, value := -1, -1
+	for i, c := range cols {
+		switch c {
+		case "name":
+			name = i
+		case "value":
+			value = i
+		}
+	}
+	if name < 0 || value < 0 {
+		return nil
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, "UPDATE counters SET value = $1 WHERE name = $2", r[value], r[name]); err != nil {
+			return internal("restore: counters", err)
+		}
+	}
+	return nil
 }
 
 // columnKinds reads the target table's columns and their kinds.

@@ -20,10 +20,11 @@ import (
 
 // Store reads and writes every table. Writes go through one writer pool
 // (a single connection on SQLite, where there is only ever one writer);
-// reads use a pool of readers.
+// reads use a pool of readers, and on PostgreSQL the read replicas for
+// work marked ReadOnly (replica.go).
 type Store struct {
 	w       *sql.DB
-	r       *sql.DB
+	r       *readers
 	dialect dialect
 	// Now is the clock; the demo injects one so created_at follows its story.
 	Now func() time.Time
@@ -34,11 +35,20 @@ type Store struct {
 // Open connects to a DSN: "sqlite:PATH" or "postgres://…". It checks the
 // connection, so a bad DSN fails here with a clear error.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with read replicas. SQLite refuses them: a SQLite file
+// has no standby to read from.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
+		if len(o.ReadDSNs) > 0 {
+			return nil, domain.Errorf(domain.EINVALID, "db.read_sqlite")
+		}
 		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openPostgres(ctx, dsn)
+		return openPostgres(ctx, dsn, o)
 	}
 	return nil, domain.Errorf(domain.EINVALID, "db.dsn_unknown", "dsn", dsn)
 }
@@ -66,7 +76,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, openErr(path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: r, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path}
+	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
@@ -74,17 +84,28 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, openErr(redact(dsn), err)
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
-	s := &Store{w: db, r: db, dialect: postgresDialect, Now: time.Now, Where: redact(dsn)}
+	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn)}
 	if err := s.ping(ctx); err != nil {
 		db.Close()
 		return nil, openErr(redact(dsn), err)
+	}
+	if len(o.ReadDSNs) > 0 {
+		if s.r.replicas, err = openReplicas(o.ReadDSNs, o.MaxLag); err != nil {
+			db.Close()
+			return nil, err
+		}
+		// Measure once before serving, then keep measuring until Close.
+		s.checkReplicas(ctx)
+		mctx, stop := context.WithCancel(context.Background())
+		s.r.stop = stop
+		go s.monitor(mctx)
 	}
 	return s, nil
 }
@@ -140,11 +161,14 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close releases both pools.
+// Close releases every pool.
 func (s *Store) Close() error {
-	err := s.w.Close()
-	if s.r != s.w {
-		if e := s.r.Close(); err == nil {
+	err := s.r.close()
+	if e := s.w.Close(); err == nil {
+		err = e
+	}
+	if s.r.primary != s.w {
+		if e := s.r.primary.Close(); err == nil {
 			err = e
 		}
 	}

@@ -111,6 +111,9 @@ func (s *Server) guard(acc access, h http.HandlerFunc) http.HandlerFunc {
 			s.render(w, http.StatusForbidden, "error", errorPage{Page: p, Message: p.T("auth.csrf")})
 			return
 		}
+		if r.Method == http.MethodPost {
+			s.markWrote(w, r) // this browser reads its own write from the primary
+		}
 		if acc.public {
 			h(w, r)
 			return

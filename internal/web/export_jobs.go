@@ -70,7 +70,8 @@ func (s *Server) exportWorker(ctx context.Context) {
 // runExport makes one job's file; progress is written at most once a
 // second and a heartbeat every 30 s, so the row shows the job alive.
 func (s *Server) runExport(parent context.Context, job store.ExportJob) {
-	ctx, cancel := context.WithTimeout(parent, 30*time.Minute)
+	// A background export only reads: a read replica may serve it.
+	ctx, cancel := context.WithTimeout(store.ReadOnly(parent), 30*time.Minute)
 	defer cancel()
 	var last time.Time
 	var done, total int

@@ -193,6 +193,18 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A rendered copy serves while the database says nothing it shows has
+	// changed (public_render_cache.go).
+	key := s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
+	validator, cacheable, err := s.villageValidator(r.Context(), u)
+	if err != nil {
+		s.fail(w, s.newPublicPage(r, ""), err)
+		return
+	}
+	if e := s.villageCache.get(key, validator, s.Now()); cacheable && e != nil {
+		s.serveEntry(w, r, e)
+		return
+	}
 	vi, err := s.loadVillageInfo(r.Context(), r, u)
 	if err != nil {
 		s.fail(w, s.newPublicPage(r, ""), err)
@@ -208,7 +220,12 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	s.serveCached(w, r, "text/html; charset=utf-8", body, s.lastModified(vi))
+	e := s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
+	e.validator, e.expires = validator, s.villagePageExpiry(vi)
+	if cacheable {
+		s.villageCache.put(key, e)
+	}
+	s.serveEntry(w, r, e)
 }
 
 // lastModified is the Last-Modified of a village page: the later of the

@@ -164,7 +164,11 @@ func (s *Server) Routes() []Route {
 
 func (s *Server) routes(mux *http.ServeMux) {
 	for _, d := range s.table() {
-		mux.HandleFunc(d.Method+" "+d.Pattern, s.guard(access{public: d.Public, perm: d.Perm}, d.h))
+		h := d.h
+		if d.Method == http.MethodGet && replicaRoute(d.Pattern) {
+			h = s.readReplica(h)
+		}
+		mux.HandleFunc(d.Method+" "+d.Pattern, s.guard(access{public: d.Public, perm: d.Perm}, h))
 	}
 	mux.HandleFunc("/", s.notFoundPage)
 }

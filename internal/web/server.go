@@ -68,6 +68,9 @@ type Server struct {
 	offlineJS, icon192, icon512 string
 	// gzipWriters are reused by the public pages (see newGzipWriter).
 	gzipWriters sync.Pool
+	// villageCache keeps rendered public village pages, checked against
+	// the database on every request (public_render_cache.go).
+	villageCache pageCache
 }
 
 type staticFile struct {

@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(*testing.T, Opener)
 	}{
 		{"Migrate", testMigrate},
+		{"PublicVersion", testPublicVersion},
 		{"DemoAsOf", testDemoAsOf},
 		{"DemoIdempotent", testDemoIdempotent},
 		{"Successors", testSuccessors},
