@@ -29,6 +29,8 @@ type Store struct {
 	Now func() time.Time
 	// Where names the database for messages, without a password.
 	Where string
+	// agg holds the units' summaries for Stats (aggregate.go).
+	agg *aggCache
 }
 
 // Open connects to a DSN: "sqlite:PATH" or "postgres://…". It checks the
@@ -66,7 +68,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, openErr(path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: r, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path}
+	s := &Store{w: w, r: r, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache()}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
@@ -81,7 +83,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
-	s := &Store{w: db, r: db, dialect: postgresDialect, Now: time.Now, Where: redact(dsn)}
+	s := &Store{w: db, r: db, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache()}
 	if err := s.ping(ctx); err != nil {
 		db.Close()
 		return nil, openErr(redact(dsn), err)
