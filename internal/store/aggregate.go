@@ -255,14 +255,15 @@ func turnsOn(b int32, n int, memo map[int32]int32) int32 {
 // unitRev is a unit under the one asked for, with its revision (0: none).
 type unitRev struct {
 	id, rev, top int64
+	level        string
 }
 
 // unitsWithRevs lists every unit under unitID on tree (the unit itself
 // included) with its revision, and the shared revision (row 0).
 func (s *Store) unitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, int64, error) {
 	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
-		WHERE `+live("p", 2)+`) SELECT down.id, COALESCE(v.rev, 0) FROM down LEFT JOIN village_revs v ON v.village_id = down.id
-		UNION ALL SELECT 0, rev FROM village_revs WHERE village_id = 0`, unitID, tree)
+		WHERE `+live("p", 2)+`) SELECT down.id, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
+		UNION ALL SELECT 0, '', rev FROM village_revs WHERE village_id = 0`, unitID, tree)
 	if err != nil {
 		return nil, 0, internal("unit revisions", err)
 	}
@@ -271,7 +272,7 @@ func (s *Store) unitsWithRevs(ctx context.Context, unitID int64, tree domain.Dat
 	var global int64
 	for rs.Next() {
 		var u unitRev
-		if err := rs.Scan(&u.id, &u.rev); err != nil {
+		if err := rs.Scan(&u.id, &u.level, &u.rev); err != nil {
 			return nil, 0, internal("unit revisions", err)
 		}
 		if u.id == 0 {

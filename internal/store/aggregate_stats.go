@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"thonso/internal/domain"
 )
@@ -34,7 +36,7 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	if err != nil {
 		return st, err
 	}
-	if err := s.statsHeader(ctx, &st, unitID, at, tree); err != nil {
+	if err := s.headerAgg(ctx, &st, unitID, at, tree, units, aggs); err != nil {
 		return st, err
 	}
 	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCounts(ctx, unitID, at, tree); err != nil {
@@ -83,8 +85,132 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	}
 	st.Figures = Figures{At: at, Residents: fig[mResidents], Aged14: fig[mAged14], Accounts14: fig[mAccounts14], Adults18: fig[mAdults18],
 		Smartphone18: fig[mPhone18], Households: fig[mHouseholds], HouseholdsBank: fig[mHouseholdsBank], HouseholdsZalo: fig[mHouseholdsZalo]}
-	st.Attainment, err = s.AttainmentAt(ctx, unitID, at, current)
+	st.Attainment, err = s.attainmentOf(ctx, units, at)
 	return st, err
+}
+
+// headerAgg is statsHeader over the units already listed: communes,
+// smart villages (enrolled on at) and the communes with one, their
+// village teams started by at and those with a residents' dossier (from
+// the summaries).
+func (s *Store) headerAgg(ctx context.Context, st *UnitStats, unitID int64, at, tree domain.Date, units []unitRev, aggs []*unitAgg) error {
+	level := make(map[int64]string, len(units))
+	agg := make(map[int64]*unitAgg, len(units))
+	for i, u := range units {
+		level[u.id] = u.level
+		agg[u.id] = aggs[i]
+		if u.level == string(domain.LevelCommune) {
+			st.Communes++
+		}
+	}
+	active := `SELECT e.village_id FROM enrolments e WHERE e.enrolled_on <= $1 AND (e.ended_on IS NULL OR e.ended_on >= $1)`
+	rs, err := s.r.QueryContext(ctx, `SELECT e.village_id, COALESCE(p.parent_id, 0) FROM (`+active+`) e
+		LEFT JOIN unit_parents p ON p.unit_id = e.village_id AND `+live("p", 2), at, tree)
+	if err != nil {
+		return internal("stats", err)
+	}
+	smart, communes := map[int64]bool{}, map[int64]bool{}
+	for rs.Next() {
+		var v, parent int64
+		if err := rs.Scan(&v, &parent); err != nil {
+			rs.Close()
+			return internal("stats", err)
+		}
+		if level[v] != string(domain.LevelVillage) {
+			continue
+		}
+		smart[v] = true
+		if level[parent] == string(domain.LevelCommune) {
+			communes[parent] = true
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return internal("stats", err)
+	}
+	st.SmartVillages, st.CommunesWithSmartVillage = len(smart), len(communes)
+	rs, err = s.r.QueryContext(ctx, `SELECT t.id, tu.unit_id FROM teams t JOIN team_units tu ON tu.team_id = t.id
+		WHERE t.kind = 'village' AND (t.started_on IS NULL OR t.started_on <= $1) AND tu.unit_id IN (`+active+`)`, at)
+	if err != nil {
+		return internal("stats", err)
+	}
+	teams, busy := map[int64]bool{}, map[int64]bool{}
+	d := dateDay(at)
+	for rs.Next() {
+		var t, v int64
+		if err := rs.Scan(&t, &v); err != nil {
+			rs.Close()
+			return internal("stats", err)
+		}
+		if !smart[v] {
+			continue
+		}
+		teams[t] = true
+		if a := agg[v]; a != nil && countUpTo(a.recv, d) > 0 {
+			busy[t] = true
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return internal("stats", err)
+	}
+	st.Teams, st.TeamsWithDossiers = len(teams), len(busy)
+	// A commune counts itself when the unit is a commune.
+	if st.Communes == 0 && level[unitID] == string(domain.LevelCommune) {
+		st.Communes = 1
+		if st.SmartVillages > 0 {
+			st.CommunesWithSmartVillage = 1
+		}
+	}
+	return nil
+}
+
+// attainmentOf is AttainmentAt over the villages listed: those with an
+// approved assessment as of at, and those whose latest one passed.
+func (s *Store) attainmentOf(ctx context.Context, units []unitRev, at domain.Date) (Attainment, error) {
+	var out Attainment
+	var ids []int64
+	for _, u := range units {
+		if u.level == string(domain.LevelVillage) {
+			ids = append(ids, u.id)
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := []any{at}
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		rs, err := s.r.QueryContext(ctx, `SELECT a.village_id, a.passed FROM assessments a
+			WHERE a.village_id IN (`+strings.Join(ph, ",")+`) AND a.as_of <= $1 AND a.state = 'approved' ORDER BY a.village_id, a.as_of DESC, a.id DESC`, args...)
+		if err != nil {
+			return out, internal("attainment", err)
+		}
+		last := int64(-1)
+		for rs.Next() {
+			var v int64
+			var passed bool
+			if err := rs.Scan(&v, &passed); err != nil {
+				rs.Close()
+				return out, internal("attainment", err)
+			}
+			if v == last {
+				continue // an older one
+			}
+			last = v
+			out.Assessed++
+			if passed {
+				out.Passed++
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return out, internal("attainment", err)
+		}
+	}
+	return out, nil
 }
 
 func monthKey(m uint16) string { return fmt.Sprintf("%04d-%02d", 1900+int(m)/12, int(m)%12+1) }
