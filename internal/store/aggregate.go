@@ -154,10 +154,11 @@ type aggCache struct {
 	groups   []groupKey
 	groupIdx map[groupKey]uint16
 	units    map[int64]*unitAgg
+	trees    map[treeKey]listedTree
 }
 
 func newAggCache() *aggCache {
-	return &aggCache{units: map[int64]*unitAgg{}, groupIdx: map[groupKey]uint16{}}
+	return &aggCache{units: map[int64]*unitAgg{}, groupIdx: map[groupKey]uint16{}, trees: map[treeKey]listedTree{}}
 }
 
 // day numbers: days since 1970-01-01 of a canonical ISO date.
@@ -259,56 +260,122 @@ type unitRev struct {
 }
 
 // unitsWithRevs lists every unit under unitID on tree (the unit itself
-// included) with its revision, and the shared revision (row 0).
+// included) with its level and revision, and the shared revision (row 0).
 func (s *Store) unitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, int64, error) {
-	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id
-		WHERE `+live("p", 2)+`) SELECT down.id, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
-		UNION ALL SELECT 0, '', rev FROM village_revs WHERE village_id = 0`, unitID, tree)
-	if err != nil {
-		return nil, 0, internal("unit revisions", err)
-	}
-	defer rs.Close()
-	var out []unitRev
-	var global int64
-	for rs.Next() {
-		var u unitRev
-		if err := rs.Scan(&u.id, &u.level, &u.rev); err != nil {
-			return nil, 0, internal("unit revisions", err)
-		}
-		if u.id == 0 {
-			global = u.rev
-			continue
-		}
-		out = append(out, u)
-	}
-	return out, global, internal("unit revisions", rs.Err())
+	return s.treeWithRevs(ctx, treeKey{unitID, dateDay(tree), false}, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION
+		SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id WHERE `+live("p", 2)+`)
+		SELECT down.id, 0, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
+		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1)`, unitID, tree)
 }
 
 // childUnitsWithRevs lists the units under each child of unitID on tree,
 // with the child (top) each belongs to.
 func (s *Store) childUnitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, int64, error) {
-	rs, err := s.r.QueryContext(ctx, `WITH RECURSIVE down(id, top) AS (SELECT p.unit_id, p.unit_id FROM unit_parents p WHERE p.parent_id = $1 AND `+live("p", 2)+`
+	return s.treeWithRevs(ctx, treeKey{unitID, dateDay(tree), true}, `WITH RECURSIVE down(id, top) AS (SELECT p.unit_id, p.unit_id FROM unit_parents p WHERE p.parent_id = $1 AND `+live("p", 2)+`
 		UNION SELECT p.unit_id, down.top FROM unit_parents p JOIN down ON p.parent_id = down.id WHERE `+live("p", 2)+`)
-		SELECT down.id, down.top, COALESCE(v.rev, 0) FROM down LEFT JOIN village_revs v ON v.village_id = down.id
-		UNION ALL SELECT 0, 0, rev FROM village_revs WHERE village_id = 0`, unitID, tree)
+		SELECT down.id, down.top, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
+		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1)`, unitID, tree)
+}
+
+// treeKey names a subtree on a date (or the subtrees of its children).
+type treeKey struct {
+	unit     int64
+	tree     int32
+	children bool
+}
+
+// listedTree is a listed subtree and the tree revision (row -1) it was read at.
+type listedTree struct {
+	treeRev int64
+	units   []unitRev
+}
+
+const aggMaxTrees = 5000
+
+// treeWithRevs runs q, which lists a subtree with levels and revisions
+// plus rows 0 (shared) and -1 (tree), and keeps the subtree: while the
+// tree's revision holds, a later call only reads the revisions.
+func (s *Store) treeWithRevs(ctx context.Context, key treeKey, q string, args ...any) ([]unitRev, int64, error) {
+	c := s.agg
+	c.mu.Lock()
+	st, ok := c.trees[key]
+	c.mu.Unlock()
+	if ok {
+		revs, err := s.readRevs(ctx, st.units)
+		if err != nil {
+			return nil, 0, err
+		}
+		if revs[-1] == st.treeRev {
+			out := make([]unitRev, len(st.units))
+			for i, u := range st.units {
+				u.rev = revs[u.id]
+				out[i] = u
+			}
+			return out, revs[0], nil
+		}
+	}
+	rs, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, internal("unit revisions", err)
 	}
 	defer rs.Close()
 	var out []unitRev
-	var global int64
+	var global, treeRev int64
 	for rs.Next() {
 		var u unitRev
-		if err := rs.Scan(&u.id, &u.top, &u.rev); err != nil {
+		if err := rs.Scan(&u.id, &u.top, &u.level, &u.rev); err != nil {
 			return nil, 0, internal("unit revisions", err)
 		}
-		if u.id == 0 {
+		switch u.id {
+		case 0:
 			global = u.rev
-			continue
+		case -1:
+			treeRev = u.rev
+		default:
+			out = append(out, u)
 		}
-		out = append(out, u)
 	}
-	return out, global, internal("unit revisions", rs.Err())
+	if err := rs.Err(); err != nil {
+		return nil, 0, internal("unit revisions", err)
+	}
+	if treeRev != 0 {
+		c.mu.Lock()
+		if len(c.trees) >= aggMaxTrees {
+			c.trees = map[treeKey]listedTree{}
+		}
+		c.trees[key] = listedTree{treeRev, slices.Clone(out)}
+		c.mu.Unlock()
+	}
+	return out, global, nil
+}
+
+// readRevs reads the revisions of units and rows 0 and -1: the whole
+// table for a big subtree (one scan), else by id.
+func (s *Store) readRevs(ctx context.Context, units []unitRev) (map[int64]int64, error) {
+	q := "SELECT village_id, rev FROM village_revs"
+	var args []any
+	if len(units) <= 500 {
+		ph := []string{"0", "-1"}
+		for i, u := range units {
+			args = append(args, u.id)
+			ph = append(ph, "$"+strconv.Itoa(i+1))
+		}
+		q += " WHERE village_id IN (" + strings.Join(ph, ",") + ")"
+	}
+	rs, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, internal("unit revisions", err)
+	}
+	defer rs.Close()
+	out := make(map[int64]int64, len(units)+2)
+	for rs.Next() {
+		var id, rev int64
+		if err := rs.Scan(&id, &rev); err != nil {
+			return nil, internal("unit revisions", err)
+		}
+		out[id] = rev
+	}
+	return out, internal("unit revisions", rs.Err())
 }
 
 // aggFloor is the day from which the residents' figures must be exact:
@@ -781,4 +848,45 @@ func (s *Store) summariseDossiers(ctx context.Context, in string, ids []any, out
 func isOffDay(d domain.Date, days map[domain.Date]domain.DayOff) bool {
 	x, ok := days[d]
 	return ok && x.Kind == "off"
+}
+
+// WarmStats builds the summaries of every unit (up to the cache's bound),
+// so the first dashboard after a start does not wait for them; serve runs
+// it in the background. A write during it only makes its unit recompute
+// on the next read.
+func (s *Store) WarmStats(ctx context.Context) error {
+	rs, err := s.r.QueryContext(ctx, `SELECT u.id, u.level, COALESCE(v.rev, 0) FROM units u LEFT JOIN village_revs v ON v.village_id = u.id
+		UNION ALL SELECT village_id, '', rev FROM village_revs WHERE village_id IN (0, -1)`)
+	if err != nil {
+		return internal("warm stats", err)
+	}
+	var units []unitRev
+	var global int64
+	for rs.Next() {
+		var u unitRev
+		if err := rs.Scan(&u.id, &u.level, &u.rev); err != nil {
+			rs.Close()
+			return internal("warm stats", err)
+		}
+		switch u.id {
+		case 0:
+			global = u.rev
+		case -1:
+		default:
+			units = append(units, u)
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return internal("warm stats", err)
+	}
+	floor, err := s.aggFloor(ctx, domain.DateOf(s.now()))
+	if err != nil {
+		return err
+	}
+	_, _, err = s.summaries(ctx, units[:min(len(units), aggMaxUnits)], global, floor)
+	if errors.Is(err, errNotCacheable) {
+		return nil // the reads go to the live queries
+	}
+	return err
 }

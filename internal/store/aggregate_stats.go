@@ -39,7 +39,7 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	if err := s.headerAgg(ctx, &st, unitID, at, tree, units, aggs); err != nil {
 		return st, err
 	}
-	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCounts(ctx, unitID, at, tree); err != nil {
+	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCountsOf(ctx, unitID, units, at, tree); err != nil {
 		return st, err
 	}
 	c.mu.Lock()
@@ -333,4 +333,38 @@ func (s *Store) childStatsAgg(ctx context.Context, unitID int64, at domain.Date,
 		}
 	}
 	return out, nil
+}
+
+// memberCountsOf is memberCounts over the units listed: past a commune's
+// size one grouped pass over the members (no recursion), summed here.
+// (The demo's district and provinces take this path in the conformance
+// test, its communes and villages the other.)
+func (s *Store) memberCountsOf(ctx context.Context, unitID int64, units []unitRev, at, tree domain.Date) (village, community int, err error) {
+	if len(units) <= 30 {
+		return s.memberCounts(ctx, unitID, at, tree)
+	}
+	in := make(map[int64]bool, len(units))
+	for _, u := range units {
+		in[u.id] = true
+	}
+	rs, err := s.r.QueryContext(ctx, `SELECT tu.unit_id, COALESCE(sum(CASE WHEN t.kind = 'village' THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN t.kind = 'community' THEN 1 ELSE 0 END), 0)
+		FROM team_members m JOIN teams t ON t.id = m.team_id JOIN team_units tu ON tu.team_id = t.id AND `+live("tu", 2)+`
+		WHERE m.joined_on <= $1 AND (m.left_on IS NULL OR m.left_on >= $1) GROUP BY tu.unit_id`, at, tree)
+	if err != nil {
+		return 0, 0, internal("member counts", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var u int64
+		var v, c int
+		if err := rs.Scan(&u, &v, &c); err != nil {
+			return 0, 0, internal("member counts", err)
+		}
+		if in[u] {
+			village += v
+			community += c
+		}
+	}
+	return village, community, internal("member counts", rs.Err())
 }

@@ -27,10 +27,11 @@ $$;
 
 INSERT INTO village_revs (village_id, rev) SELECT id, village_rev_random() FROM units;
 INSERT INTO village_revs (village_id, rev) VALUES (0, village_rev_random());
+INSERT INTO village_revs (village_id, rev) VALUES (-1, village_rev_random());
 
 -- Statement triggers over the new or old rows.
 CREATE FUNCTION village_revs_units_new() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM village_revs_bump(ARRAY(SELECT id FROM new_rows)); RETURN NULL; END $$;
+BEGIN PERFORM village_revs_bump(ARRAY(SELECT id FROM new_rows) || ARRAY[-1::BIGINT]); RETURN NULL; END $$;
 CREATE TRIGGER village_revs_unit AFTER INSERT ON units REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION village_revs_units_new();
 
@@ -97,3 +98,12 @@ CREATE TRIGGER village_revs_procedures AFTER INSERT OR DELETE OR TRUNCATE ON pro
 FOR EACH STATEMENT EXECUTE FUNCTION village_revs_shared();
 CREATE TRIGGER village_revs_procedure_upd AFTER UPDATE ON procedures
 FOR EACH STATEMENT EXECUTE FUNCTION village_revs_shared();
+
+-- Row -1 is the revision of the tree (units and their dated parents):
+-- which units lie under which on a date is kept between reads.
+CREATE FUNCTION village_revs_tree() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM village_revs_bump(ARRAY[-1::BIGINT]); RETURN NULL; END $$;
+CREATE TRIGGER village_revs_units_tree AFTER UPDATE OR DELETE OR TRUNCATE ON units
+FOR EACH STATEMENT EXECUTE FUNCTION village_revs_tree();
+CREATE TRIGGER village_revs_parents_tree AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON unit_parents
+FOR EACH STATEMENT EXECUTE FUNCTION village_revs_tree();

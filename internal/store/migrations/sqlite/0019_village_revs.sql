@@ -15,9 +15,29 @@ CREATE TABLE village_revs (
 );
 INSERT INTO village_revs (village_id, rev) SELECT id, random() FROM units;
 INSERT INTO village_revs (village_id, rev) VALUES (0, random());
+INSERT INTO village_revs (village_id, rev) VALUES (-1, random());
 
 CREATE TRIGGER village_revs_unit AFTER INSERT ON units BEGIN
     INSERT INTO village_revs (village_id, rev) VALUES (NEW.id, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+END;
+
+-- Row -1 is the revision of the tree (units and their dated parents):
+-- which units lie under which on a date is kept between reads.
+CREATE TRIGGER village_revs_unit_upd AFTER UPDATE ON units BEGIN
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+END;
+CREATE TRIGGER village_revs_unit_del AFTER DELETE ON units BEGIN
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+END;
+CREATE TRIGGER village_revs_parent_ins AFTER INSERT ON unit_parents BEGIN
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+END;
+CREATE TRIGGER village_revs_parent_upd AFTER UPDATE ON unit_parents BEGIN
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
+END;
+CREATE TRIGGER village_revs_parent_del AFTER DELETE ON unit_parents BEGIN
+    INSERT INTO village_revs (village_id, rev) VALUES (-1, random()) ON CONFLICT (village_id) DO UPDATE SET rev = random();
 END;
 
 CREATE TRIGGER village_revs_resident_ins AFTER INSERT ON residents BEGIN
