@@ -78,6 +78,13 @@ func runServe(e *env, args []string) error {
 	exportCtx, stopExports := context.WithCancel(e.ctx)
 	defer stopExports()
 	go w.RunExports(exportCtx, e.cfg.ExportWorkers)
+	// The units' summaries behind the stats (store/aggregate.go), built
+	// once in the background so the first dashboard does not wait.
+	go func() {
+		if err := s.WarmStats(exportCtx); err != nil && exportCtx.Err() == nil {
+			log.Warn("warm stats", "err", err)
+		}
+	}()
 	a := &api.API{Store: s, Cat: e.cat, Log: log}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {

@@ -83,6 +83,9 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 			return err
 		}
 		for _, t := range order {
+			if derived[t] {
+				continue // recomputed by the triggers on restore
+			}
 			var sum rowSum
 			head := func(cols, kinds []string) error { return enc.Encode(tableHead{t, cols, kinds}) }
 			err := scanTable(ctx, tx, t, head, func(_ []string, row []any) error {

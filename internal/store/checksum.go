@@ -13,8 +13,8 @@ type TableSum struct {
 	Sum  string
 }
 
-// Checksums reads every one of our tables that exists, in one read
-// transaction, so the figures belong to one moment.
+// Checksums reads every one of our tables that exists (derived ones
+// apart), in one read transaction, so the figures belong to one moment.
 func (s *Store) Checksums(ctx context.Context) (map[string]TableSum, error) {
 	out := map[string]TableSum{}
 	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
@@ -27,7 +27,7 @@ func (s *Store) Checksums(ctx context.Context) (map[string]TableSum, error) {
 			exists[t] = true
 		}
 		for _, t := range LoadOrder() {
-			if !exists[t] {
+			if !exists[t] || derived[t] {
 				continue
 			}
 			var sum rowSum

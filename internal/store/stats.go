@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"time"
 
 	"thonso/internal/domain"
 )
@@ -39,16 +40,21 @@ func downOn(n int) string {
 		WHERE ` + live("p", n) + `)`
 }
 
-// Stats computes a unit's figures on a date from the live data.
-func (s *Store) Stats(ctx context.Context, unitID int64, at domain.Date, current bool) (UnitStats, error) {
+// newUnitStats is an empty UnitStats and the date of the tree to read:
+// at as it was, today re-attributed.
+func newUnitStats(at domain.Date, current bool, now time.Time) (UnitStats, domain.Date) {
 	st := UnitStats{At: at, Current: current, BySector: map[string]int{}, ByField: map[string]int{}, ByProcedure: map[string]int{},
 		ByPortal: map[string]int{}, ByMonth: map[string]int{}}
-	tree := at
 	if current {
-		tree = domain.DateOf(s.now())
+		return st, domain.DateOf(now)
 	}
-	// Communes, smart villages and the communes that have one; teams of
-	// smart villages and those with at least one residents' dossier.
+	return st, at
+}
+
+// statsHeader counts communes, smart villages and the communes that have
+// one; teams of smart villages and those with at least one residents'
+// dossier (small tables, read live).
+func (s *Store) statsHeader(ctx context.Context, st *UnitStats, unitID int64, at, tree domain.Date) error {
 	smart := `(SELECT 1 FROM enrolments e WHERE e.village_id = v.id AND e.enrolled_on <= $2 AND (e.ended_on IS NULL OR e.ended_on >= $2))`
 	err := s.r.QueryRowContext(ctx, downOn(3)+`,
 		villages AS (SELECT u.id FROM units u WHERE u.id IN (SELECT id FROM down) AND u.level = 'village'),
@@ -64,7 +70,7 @@ func (s *Store) Stats(ctx context.Context, unitID int64, at domain.Date, current
 			AND EXISTS (SELECT 1 FROM dossiers d WHERE d.village_id = tu.unit_id AND d.received_on <= $2 AND d.state <> 'voided' AND NOT d.practice))`,
 		unitID, at, tree).Scan(&st.Communes, &st.CommunesWithSmartVillage, &st.SmartVillages, &st.Teams, &st.TeamsWithDossiers)
 	if err != nil {
-		return st, internal("stats", err)
+		return internal("stats", err)
 	}
 	// A commune counts itself when the unit is a commune.
 	if st.Communes == 0 {
@@ -76,6 +82,18 @@ func (s *Store) Stats(ctx context.Context, unitID int64, at domain.Date, current
 			}
 		}
 	}
+	return nil
+}
+
+// StatsLive computes a unit's figures on a date with queries over the
+// raw rows: the reference the pre-aggregated Stats (aggregate.go) must
+// equal, and its way out when the rows cannot be summarised.
+func (s *Store) StatsLive(ctx context.Context, unitID int64, at domain.Date, current bool) (UnitStats, error) {
+	st, tree := newUnitStats(at, current, s.now())
+	if err := s.statsHeader(ctx, &st, unitID, at, tree); err != nil {
+		return st, err
+	}
+	var err error
 	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCounts(ctx, unitID, at, tree); err != nil {
 		return st, err
 	}
@@ -169,8 +187,9 @@ type MonthPoint struct {
 	Adults18    int
 }
 
-// Trend computes a unit's figures at the end of each month up to at.
-func (s *Store) Trend(ctx context.Context, unitID int64, from, at domain.Date, current bool) ([]MonthPoint, error) {
+// TrendLive computes a unit's figures at the end of each month up to at
+// from the raw rows (the reference of Trend).
+func (s *Store) TrendLive(ctx context.Context, unitID int64, from, at domain.Date, current bool) ([]MonthPoint, error) {
 	tree := at
 	if current {
 		tree = domain.DateOf(s.now())
@@ -240,10 +259,11 @@ type ChildStat struct {
 	Aged14, Accounts14      int
 }
 
-// ChildStats computes, in three grouped queries, the figures of every unit
-// one level below a unit on a date (its children on tree: at, or today
-// when re-attributed).
-func (s *Store) ChildStats(ctx context.Context, unitID int64, at domain.Date, current bool) (map[int64]ChildStat, error) {
+// ChildStatsLive computes, in three grouped queries, the figures of every
+// unit one level below a unit on a date (its children on tree: at, or
+// today when re-attributed), from the raw rows (the reference of
+// ChildStats).
+func (s *Store) ChildStatsLive(ctx context.Context, unitID int64, at domain.Date, current bool) (map[int64]ChildStat, error) {
 	tree := at
 	if current {
 		tree = domain.DateOf(s.now())

@@ -30,6 +30,8 @@ type Store struct {
 	Now func() time.Time
 	// Where names the database for messages, without a password.
 	Where string
+	// agg holds the units' summaries for Stats (aggregate.go).
+	agg *aggCache
 }
 
 // Open connects to a DSN: "sqlite:PATH" or "postgres://…". It checks the
@@ -76,7 +78,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, openErr(path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path}
+	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache()}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
@@ -91,7 +93,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
-	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn)}
+	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache()}
 	if err := s.ping(ctx); err != nil {
 		db.Close()
 		return nil, openErr(redact(dsn), err)

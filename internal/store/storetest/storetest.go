@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"PastAssessment", testPastAssessment},
 		{"MountainTarget", testMountainTarget},
 		{"Stats", testStats},
+		{"StatsAggregates", testStatsAggregates},
 		{"SyncOnce", testSyncOnce},
 		{"DaysOff", testDaysOff},
 		{"Catalogue", testCatalogue},
