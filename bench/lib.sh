@@ -10,7 +10,8 @@ PROG=$(basename "$0")
 CACHE=${THONSO_BENCH_CACHE:-/tmp/thonso-bench}
 # PostgreSQL server (trust auth); the scripts create their own databases.
 PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
+PGOPTIONS=${PGOPTIONS:--c client_min_messages=warning}
+export PGHOST PGPORT PGUSER PGOPTIONS
 SMALL=${SMALL:-0}
 RUNS=${RUNS:-}
 BACKENDS=${BACKENDS:-sqlite postgres}
