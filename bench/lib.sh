@@ -200,8 +200,9 @@ free_port() {
 	done
 }
 
-# start_serve DSN prints the base URL; SERVE_PID is the server's pid.
-SERVE_PID=
+# start_serve DSN starts serve; BASE is its URL, SERVE_PID its pid. (Not
+# in $(…): the pid must reach this shell, which stops the server.)
+SERVE_PID= BASE=
 start_serve() {
 	local port
 	port=$(free_port)
@@ -209,7 +210,7 @@ start_serve() {
 	SERVE_PID=$!
 	PIDS+=("$SERVE_PID")
 	for _ in $(seq 1 240); do
-		curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return; }
+		curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { BASE="http://127.0.0.1:$port"; return; }
 		kill -0 "$SERVE_PID" 2>/dev/null || break
 		sleep 0.25
 	done

@@ -72,7 +72,8 @@ for b in $BACKENDS; do
 	dsn=$(dataset "$b")
 	slug=$(sql "$dsn" "SELECT u.slug FROM units u JOIN enrolments e ON e.village_id = u.id WHERE u.slug IS NOT NULL ORDER BY u.id LIMIT 1")
 	[ -n "$slug" ] || die "no smart village in $dsn"
-	base=$(start_serve "$dsn")
+	start_serve "$dsn"
+	base=$BASE
 	page="$base/v/$slug"
 	# The same bytes for nginx: the page as served (plain and gzip'd).
 	mkdir -p "$WORK/nginx/www/v"

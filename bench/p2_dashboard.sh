@@ -17,7 +17,8 @@ usage() {
 	echo "usage: bench/p2_dashboard.sh [--small] [--runs N] [--db sqlite|postgres|both] [--at YYYY-MM-DD] [--profile DIR]"
 	usage_common
 }
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-5}
+WARM=1
 parse_common "$@"
 set -- "${EXTRA[@]+"${EXTRA[@]}"}"
 while [ $# -gt 0 ]; do
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ "$SMALL" = 1 ] && RUNS=${RUNS_SMALL:-2}
+[ "$SMALL" = 1 ] && RUNS=2 WARM=1
 need sqlite3 curl
 [[ " $BACKENDS " == *" postgres "* ]] && need_pg
 build
@@ -75,8 +76,9 @@ $down SELECT x.state, x.last_on, pr.processing_days FROM (SELECT d.procedure_id,
 SQL
 }
 
-# plain_ms DSN UNIT_ID prints the milliseconds of each of RUNS blocks of the
-# plain SQL (one warm-up block first, not counted), one per line.
+# plain_ms DSN UNIT_ID prints, for each of RUNS blocks of the plain SQL (one
+# warm-up block first, not counted), its wall and CPU (user+sys, sqlite3
+# only: on PostgreSQL the work is in the server) milliseconds.
 plain_ms() {
 	local q i
 	q=$(plain_sql "$2")
@@ -86,24 +88,33 @@ plain_ms() {
 			echo ".timer on"
 			for i in $(seq 0 "$RUNS"); do printf '.output /dev/null\n%s\n.output stdout\n.print BLOCK\n' "$q"; done
 		} | sqlite3 -readonly "${1#sqlite:}" |
-			awk '$1 == "Run" { t += $4 * 1000 } $1 == "BLOCK" { if (n++ > 0) printf "%.3f\n", t; t = 0 }'
+			awk '$1 == "Run" { t += $4 * 1000; c += ($6 + $8) * 1000 } $1 == "BLOCK" { if (n++ > 0) printf "%.3f %.3f\n", t, c; t = 0; c = 0 }'
 		;;
 	postgres:*)
 		{
 			echo '\timing on'
 			for i in $(seq 0 "$RUNS"); do printf '\\o /dev/null\n%s\n\\o\n\\echo BLOCK\n' "$q"; done
 		} | psql -q -d "$1" |
-			awk '$1 == "Time:" { t += $2 } $1 == "BLOCK" { if (n++ > 0) printf "%.3f\n", t; t = 0 }'
+			awk '$1 == "Time:" { t += $2 } $1 == "BLOCK" { if (n++ > 0) printf "%.3f -\n", t; t = 0 }'
 		;;
 	esac
 }
 
-# api_ms URL prints the milliseconds of RUNS requests (after 2 warm ones).
+# api_ms URL prints, for RUNS requests (after WARM ones), the wall
+# milliseconds and the CPU milliseconds serve spent meanwhile (user+sys
+# from /proc; on a shared, overloaded machine the wall time is mostly
+# waiting for a core, the CPU time is not). A request past serve's
+# WriteTimeout (120 s) still shows its time, marked "!".
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 api_ms() {
-	local i
-	for i in 1 2; do curl -fsS -o /dev/null "$1" || die "GET $1 failed"; done
+	local i c0 c1 out
+	for i in $(seq 1 "$WARM"); do curl -sS -o /dev/null "$1" || true; done
 	for i in $(seq 1 "$RUNS"); do
-		curl -fsS -o /dev/null -w '%{time_total}\n' "$1" | awk '{ printf "%.3f\n", $1 * 1000 }'
+		c0=$(cpu_ticks "$SERVE_PID")
+		out=$(curl -sS -o /dev/null -w '%{time_total} %{http_code}' "$1" 2>/dev/null || true)
+		c1=$(cpu_ticks "$SERVE_PID")
+		awk -v o="$out" -v c=$((c1 - c0)) -v t="$TICK" 'BEGIN { split(o, a, " "); printf "%.3f %.0f %s\n", a[1] * 1000, c * 1000 / t, (a[2] == "200") ? "" : "!" }'
 	done
 }
 
@@ -122,11 +133,12 @@ check() {
 
 machine
 echo "P2 unit stats on the $(dataset_name) data set, at $AT, as it was, warm; medians of $RUNS runs"
-printf '%-9s %-9s %-8s %14s %14s %8s  %s\n' backend unit code thonso_ms plain_sql_ms ratio "targets: ≤ 50 ms, ratio ≤ 1.5"
+printf '%-9s %-9s %-6s %11s %11s %6s %10s %10s %6s  %s\n' backend unit code thonso_ms sql_ms ratio thonso_cpu sql_cpu ratio "targets (wall): ≤ 50 ms, ratio ≤ 1.5"
 for b in $BACKENDS; do
 	dsn=$(dataset "$b")
 	[ -n "$PROFILE_DIR" ] && export THONSO_CPUPROFILE="$PROFILE_DIR/p2-$b.cpu.pprof"
-	base=$(start_serve "$dsn")
+	start_serve "$dsn"
+	base=$BASE
 	unset THONSO_CPUPROFILE
 	prov=$(sql "$dsn" "SELECT code FROM units WHERE level = 'province' ORDER BY id LIMIT 1")
 	comm=$(sql "$dsn" "SELECT u.code FROM units u JOIN unit_parents p ON p.unit_id = u.id JOIN units v ON v.id = p.parent_id WHERE u.level = 'commune' AND v.code = '$prov' ORDER BY u.id LIMIT 1")
@@ -138,11 +150,16 @@ for b in $BACKENDS; do
 		mapfile -t a < <(api_ms "$url")
 		mapfile -t p < <(plain_ms "$dsn" "$id")
 		[ ${#p[@]} -gt 0 ] || die "the plain SQL gave no timings on $b"
-		ta=$(median "${a[@]}") tp=$(median "${p[@]}")
+		ta=$(median $(printf '%s\n' "${a[@]}" | cut -d' ' -f1)) ca=$(median $(printf '%s\n' "${a[@]}" | cut -d' ' -f2))
+		tp=$(median $(printf '%s\n' "${p[@]}" | cut -d' ' -f1)) cp="-"
+		[[ "${p[0]}" == *" -" ]] || cp=$(median $(printf '%s\n' "${p[@]}" | cut -d' ' -f2))
+		cr=$(ratio "$ca" "$cp")
+		cp=$(awk -v x="$cp" 'BEGIN { if (x == "-") print "-"; else printf "%.0f\n", x }')
+		[ "$cp" = - ] && { cr=-; ca="-"; }
 		verdict=ok
 		awk -v a="$ta" -v p="$tp" 'BEGIN { exit !(a <= 50 && a <= 1.5 * p) }' || verdict=MISSED
-		printf '%-9s %-9s %-8s %14.1f %14.1f %8s  %s (runs: thonso %s; SQL %s)\n' "$b" "${unit%%:*}" "$code" "$ta" "$tp" "$(ratio "$ta" "$tp")" "$verdict" \
-			"$(printf '%.0f ' "${a[@]}")" "$(printf '%.0f ' "${p[@]}")"
+		printf '%-9s %-9s %-6s %11.1f %11.1f %6s %10s %10s %6s  %s (runs ms: thonso %s; SQL %s)\n' "$b" "${unit%%:*}" "$code" "$ta" "$tp" "$(ratio "$ta" "$tp")" \
+			"$ca" "$cp" "$cr" "$verdict" "$(printf '%s, ' "${a[@]}" | sed 's/, $//')" "$(printf '%s, ' "${p[@]}" | sed 's/, $//')"
 	done
 	stop_serve
 	if [ -n "$PROFILE_DIR" ]; then
