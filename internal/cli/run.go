@@ -78,7 +78,9 @@ func RunWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if c.name != args[0] {
 			continue
 		}
+		stop := startProfile(stderr)
 		err := c.run(e, args[1:])
+		stop()
 		if err == nil {
 			return 0
 		}
