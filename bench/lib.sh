@@ -137,6 +137,12 @@ scale_flags() {
 }
 dataset_name() { if [ "$SMALL" = 1 ]; then echo small; else echo province; fi; }
 
+# bring_up_to_date DSN migrates a cached data set to this binary's schema
+# (a set cached by an older build would otherwise stop serve).
+bring_up_to_date() {
+	"$THONSO" migrate --db "$1" >"$WORK/migrate.log" 2>&1 || { tail -3 "$WORK/migrate.log" >&2; die "migrating the cached data set $1 failed"; }
+}
+
 # dataset BACKEND prints the DSN of the province data set on that backend,
 # generating it first when it is not cached (timed; the time is kept beside
 # it and shown). A half-generated set never takes the cached name.
@@ -161,6 +167,7 @@ dataset() {
 			echo "$secs" >"$db.gen-seconds"
 		fi
 		[ -f "$db.gen-seconds" ] && note "data set $db (generated in $(cat "$db.gen-seconds") s)"
+		bring_up_to_date "sqlite:$db"
 		echo "sqlite:$db"
 		;;
 	postgres)
@@ -191,6 +198,7 @@ dataset() {
 			psql -q -d postgres -c "COMMENT ON DATABASE $pdb IS 'thonso bench data set, generated in $secs s'" >/dev/null
 		fi
 		note "data set $pdb ($(psql -d postgres -tAc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$pdb'"))"
+		bring_up_to_date "postgres://$PGUSER@$PGHOST:$PGPORT/$pdb?sslmode=disable"
 		echo "postgres://$PGUSER@$PGHOST:$PGPORT/$pdb?sslmode=disable"
 		;;
 	esac

@@ -60,6 +60,7 @@ base() {
 			mv "$CACHE/$base_name.new.db" "$CACHE/$base_name.db"
 			rm -f "$CACHE/$base_name.new.db-wal" "$CACHE/$base_name.new.db-shm"
 		fi
+		bring_up_to_date "sqlite:$CACHE/$base_name.db"
 		;;
 	postgres)
 		local db=thonso_bench_${base_name//-/_}
@@ -72,6 +73,7 @@ base() {
 			psql -q -d "${db}_new" -c 'VACUUM ANALYZE' >/dev/null
 			psql -q -d postgres -c "ALTER DATABASE ${db}_new RENAME TO $db" >/dev/null
 		fi
+		bring_up_to_date "postgres://$PGUSER@$PGHOST:$PGPORT/$db?sslmode=disable"
 		;;
 	esac
 }
