@@ -54,9 +54,16 @@ type offlineMember struct {
 	Name string `json:"name"`
 }
 
+// offlineHousehold is a household as the phone keeps it: enough to add a
+// resident to it and to correct what the team records in the field.
 type offlineHousehold struct {
-	ID     int64  `json:"id"`
-	Number string `json:"number"`
+	ID      int64  `json:"id"`
+	Number  string `json:"number"`
+	Hamlet  string `json:"hamlet,omitempty"`
+	Address string `json:"address,omitempty"`
+	Bank    string `json:"bank,omitempty"`
+	Zalo    string `json:"zalo,omitempty"`
+	Version int    `json:"version"`
 }
 
 type offlineSession struct {
@@ -166,7 +173,8 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, h := range hs {
-		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number})
+		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number, Hamlet: h.Hamlet, Address: h.Address,
+			Bank: since(h.Bank), Zalo: since(h.Zalo), Version: h.Version})
 	}
 	// The copy has one purpose, fixed by what it is for (helping residents
 	// with their dossiers while offline): it is audited with it (#11).

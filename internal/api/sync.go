@@ -125,14 +125,11 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 		err = a.staleStep(ctx, actor, p.DossierID, err)
 		result = map[string]any{"dossier_id": d.ID, "state": string(d.State), "version": d.Version}
 	case "resident.create":
-		var p residentInput
-		if err = json.Unmarshal(c.Payload, &p); err != nil {
-			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
-			break
-		}
-		var res domain.Resident
-		res, err = a.Store.CreateResident(cctx, actor, p.resident())
-		result = map[string]any{"resident_id": res.ID, "version": res.Version}
+		result, err = a.syncResidentCreate(cctx, actor, c.Payload)
+	case "household.create":
+		result, err = a.syncHouseholdCreate(cctx, actor, c.Payload)
+	case "household.update":
+		result, err = a.syncHouseholdUpdate(cctx, actor, c.Payload)
 	case "resident.update":
 		result, err = a.syncResidentUpdate(cctx, actor, c.Payload)
 	case "session.log":

@@ -29,10 +29,7 @@ type residentPatch struct {
 func (a *API) syncResidentUpdate(ctx context.Context, actor *domain.Actor, raw json.RawMessage) (any, error) {
 	var p residentPatch
 	if err := json.Unmarshal(raw, &p); err != nil {
-		if _, ok := domain.AsError(err); ok { // a date or sex the phone got wrong, said as such
-			return nil, err
-		}
-		return nil, domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+		return nil, bodyError(err)
 	}
 	if p.ResidentID <= 0 {
 		return nil, domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("resident_id")

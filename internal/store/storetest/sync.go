@@ -99,4 +99,39 @@ func testSyncOnce(t *testing.T, open Opener) {
 	if done, _, _, _ := s.ChangeApplied(Ctx(), "c0ffee00-0000-4000-8000-000000000006"); done {
 		t.Fatal("the losing correction was recorded")
 	}
+	// A household added offline: once however often it is resent; then
+	// corrected on two phones from the same version: the second refused.
+	hchange := store.SyncChange{ID: "c0ffee00-0000-4000-8000-000000000007", UserID: u.ID, DeviceID: dev.ID, Kind: "household.create"}
+	hbefore, _ := s.CountRows(Ctx(), "households")
+	h, err := s.CreateHousehold(store.WithChange(Ctx(), hchange), member, domain.Household{VillageID: dc.ID, Number: "NT-77", Hamlet: "Xóm Suối"})
+	if err != nil {
+		t.Fatalf("household added offline: %v", err)
+	}
+	if _, err := s.CreateHousehold(store.WithChange(Ctx(), hchange), member, domain.Household{VillageID: dc.ID, Number: "NT-77", Hamlet: "Xóm Suối"}); !store.IsAlreadyApplied(err) {
+		t.Fatalf("resent household: %v", err)
+	}
+	if n, _ := s.CountRows(Ctx(), "households"); n != hbefore+1 {
+		t.Fatalf("%d households added by two sends", n-hbefore)
+	}
+	hfix := func(id string, a *domain.Actor, uid, devID int64, hamlet string) error {
+		x := h
+		x.Hamlet = hamlet
+		_, err := s.UpdateHousehold(store.WithChange(Ctx(), store.SyncChange{ID: id, UserID: uid, DeviceID: devID, Kind: "household.update"}), a, x)
+		return err
+	}
+	if err := hfix("c0ffee00-0000-4000-8000-000000000008", member, u.ID, dev.ID, "Xóm Suối Trên"); err != nil {
+		t.Fatalf("household correction: %v", err)
+	}
+	if err := hfix("c0ffee00-0000-4000-8000-000000000008", member, u.ID, dev.ID, "Xóm Suối Trên"); !store.IsAlreadyApplied(err) {
+		t.Fatalf("resent household correction: %v", err)
+	}
+	if err := hfix("c0ffee00-0000-4000-8000-000000000009", leader, lu.ID, ldev.ID, "Xóm Suối Dưới"); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("a second household correction of the same version: %v", err)
+	}
+	if got, _ := s.Household(Ctx(), domain.Scope{All: true}, h.ID); got.Hamlet != "Xóm Suối Trên" || got.Version != h.Version+1 {
+		t.Fatalf("after two household corrections: %q v%d", got.Hamlet, got.Version)
+	}
+	if done, _, _, _ := s.ChangeApplied(Ctx(), "c0ffee00-0000-4000-8000-000000000009"); done {
+		t.Fatal("the losing household correction was recorded")
+	}
 }

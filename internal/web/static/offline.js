@@ -135,10 +135,7 @@
       document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN", { timeZone: TZ }) + " " + hm(s) + "–" + hm(e) + (o.place ? " · " + o.place : "")));
     });
     showDocs();
-    var hh = document.getElementById("household");
-    if (hh && !hh.options.length) r.data.households.forEach(function (h) {
-      var o = document.createElement("option"); o.value = h.id; o.textContent = h.number; hh.appendChild(o);
-    });
+    fillHouseholds(r);
     var q = fold(document.getElementById("ref-q").value || "");
     var hits = q.length < 2 ? [] : r.data.residents.filter(function (p) { return fold(p.name).indexOf(q) >= 0; }).slice(0, 20);
     hits.forEach(function (p) {
@@ -158,6 +155,33 @@
         l.appendChild(c); l.appendChild(document.createTextNode(" " + m.name)); box.appendChild(l);
       });
     }
+  }
+  // fillHouseholds lists the village's households for adding a resident
+  // (with those added on this phone and not sent yet) and for correcting.
+  function fillHouseholds(r) {
+    function fill(sel, items) {
+      var keep = sel.value;
+      sel.textContent = "";
+      items.forEach(function (x) { var o = document.createElement("option"); o.value = x[0]; o.textContent = x[1]; sel.appendChild(o); });
+      if (keep) sel.value = keep;
+    }
+    var known = (r ? r.data.households : []).map(function (h) { return [String(h.id), h.number]; });
+    var mine = st.outbox.filter(function (c) { return c.kind === "household.create"; })
+      .map(function (c) { return ["c:" + c.id, app.dataset.msgHouseholdNew.replace("{number}", c.payload.number)]; });
+    fill(document.getElementById("household"), known.concat(mine));
+    var pick = document.getElementById("f_pick"), was = pick.value;
+    fill(pick, known);
+    if (pick.value !== was) pickHousehold();
+  }
+  function household(id) {
+    var r = loadRef();
+    return r && r.data.households.filter(function (h) { return String(h.id) === id; })[0];
+  }
+  // pickHousehold fills the correction form with what the phone holds.
+  function pickHousehold() {
+    var f = document.getElementById("household-fix-form"), h = household(f.pick.value) || {};
+    f.number.value = h.number || ""; f.hamlet.value = h.hamlet || ""; f.address.value = h.address || "";
+    f.bank.value = h.bank || ""; f.zalo.value = h.zalo || ""; f.bank_helped.checked = false; f.zalo_helped.checked = false;
   }
   var FACTS = ["smartphone", "vneid", "portal", "bank"];
   // openCorrect fills the correction form with what the phone holds.
@@ -214,11 +238,43 @@
     render();
     send();
   });
+  document.getElementById("household-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target, p = { village_code: app.dataset.village, number: f.number.value, hamlet: f.hamlet.value, address: f.address.value };
+    if (f.bank.value) p.bank = { since: f.bank.value, helped: false };
+    if (f.zalo.value) p.zalo = { since: f.zalo.value, helped: false };
+    st.outbox.push({ id: uuid(), kind: "household.create", label: app.dataset.msgHouseholdLabel.replace("{number}", f.number.value), payload: p });
+    save(st);
+    f.reset();
+    fillHouseholds(loadRef());
+    render();
+    send();
+  });
+  document.getElementById("f_pick").addEventListener("change", pickHousehold);
+  document.getElementById("household-fix-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target, h = household(f.pick.value);
+    if (!h) return;
+    // Only what was changed is sent, on the version the phone read.
+    var p = { household_id: h.id, version: h.version };
+    ["number", "hamlet", "address"].forEach(function (k) { if (f[k].value !== (h[k] || "")) p[k] = f[k].value; });
+    ["bank", "zalo"].forEach(function (k) {
+      if (f[k].value !== (h[k] || "") || f[k + "_helped"].checked) p[k] = { since: f[k].value, helped: f[k + "_helped"].checked };
+    });
+    st.outbox.push({ id: uuid(), kind: "household.update", label: app.dataset.msgHouseholdFixLabel.replace("{number}", h.number), payload: p });
+    save(st);
+    render();
+    send();
+  });
   document.getElementById("resident-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var f = ev.target;
+    var f = ev.target, hv = f.household.value;
+    var payload = { full_name: f.full_name.value, birth_date: f.birth_date.value, sex: f.sex.value, relation: f.relation.value };
+    // A household added on this phone is named by its change, resolved by
+    // the server once that change (sent first) is applied.
+    if (hv.indexOf("c:") === 0) payload.household_change = hv.slice(2); else payload.household_id = Number(hv);
     st.outbox.push({ id: uuid(), kind: "resident.create", label: f.full_name.value + " (" + f.household.options[f.household.selectedIndex].text + ")",
-      payload: { household_id: Number(f.household.value), full_name: f.full_name.value, birth_date: f.birth_date.value, sex: f.sex.value, relation: f.relation.value } });
+      payload: payload });
     save(st);
     f.full_name.value = "";
     render();
