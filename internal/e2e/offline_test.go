@@ -60,6 +60,26 @@ func TestOfflineReceptionInChromium(t *testing.T) {
 	b.wantText("#outbox-status", "1 thay đổi chưa gửi", "mất mạng")
 	code := b.mustText("#receipt")
 	b.screenshot("40-offline")
+	// Its receipt slip, made on the phone, prints alone: code, applicant,
+	// date dd/mm/yyyy, the papers to bring, signatures.
+	slipCode := b.mustText("#slip-code")
+	if !strings.Contains(code, slipCode) || len(slipCode) != 11 {
+		t.Fatalf("slip code %q, receipt %q", slipCode, code)
+	}
+	b.wantText("#offline-slip", "Lò Thị Mất Mạng", "/tra-cuu?ma="+slipCode)
+	b.wantMatchDate("#slip-on")
+	if b.count("#slip-docs li") == 0 {
+		t.Fatal("the slip lists no papers")
+	}
+	printed := b.printedText()
+	for _, want := range []string{"PHIẾU TIẾP NHẬN", slipCode, "Lò Thị Mất Mạng", "Người nộp hồ sơ"} {
+		if !strings.Contains(printed, want) {
+			t.Fatalf("printed slip lacks %q:\n%s", want, printed)
+		}
+	}
+	if strings.Contains(printed, "Thêm hộ mới") || strings.Contains(printed, "Gửi ngay") {
+		t.Fatalf("the printed slip carries the page's forms:\n%s", printed)
+	}
 	if err := b.click("#send-now"); err != nil { // still offline: kept
 		t.Fatal(err)
 	}

@@ -212,6 +212,21 @@
     document.getElementById("proc-docs-box").hidden = !p || !p.documents.length;
     if (p) p.documents.forEach(function (d) { ul.appendChild(li(d)); });
   }
+  // slip fills the receipt slip of a dossier received on this phone, to
+  // print or show: the code, who, what, when and the papers to bring.
+  function slip(code, who, proc, pcode, on) {
+    var r = loadRef(), p = r && r.data.procedures.filter(function (x) { return x.code === pcode; })[0], ul = document.getElementById("slip-docs");
+    document.getElementById("slip-code").textContent = code;
+    document.getElementById("slip-applicant").textContent = who;
+    document.getElementById("slip-proc").textContent = proc + " (" + pcode + ")";
+    document.getElementById("slip-on").textContent = dmy(on);
+    document.getElementById("slip-url").textContent = "/tra-cuu?ma=" + code;
+    ul.textContent = "";
+    if (p) p.documents.forEach(function (d) { ul.appendChild(li(d)); });
+    document.getElementById("slip-docs-box").hidden = !ul.children.length;
+    document.getElementById("offline-slip").hidden = false;
+  }
+  document.getElementById("slip-print").addEventListener("click", function () { window.print(); });
   document.getElementById("procedure").addEventListener("change", showDocs);
   document.getElementById("ref-q").addEventListener("input", renderRef);
   renderRef();
@@ -234,6 +249,7 @@
     var rc = document.getElementById("receipt");
     rc.textContent = app.dataset.msgCode.replace("{code}", code);
     rc.hidden = false;
+    slip(code, f.applicant_name.value, proc, f.procedure.value, f.received_on.value);
     f.applicant_name.value = ""; f.applicant_phone.value = "";
     render();
     send();
