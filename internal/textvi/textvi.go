@@ -4,10 +4,7 @@ package textvi
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -17,25 +14,6 @@ import (
 func Normalize(s string) string {
 	s = norm.NFC.String(s)
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// Fold returns s lowercased, without diacritics, with đ folded to d, for
-// search: Fold("Đông Căm") == Fold("dong cam") == "dong cam". Unicode
-// decomposition leaves đ alone, so it is folded explicitly.
-func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	out = strings.Map(func(r rune) rune {
-		switch r {
-		case 'đ', 'Đ':
-			return 'd'
-		}
-		return unicode.ToLower(r)
-	}, out)
-	return strings.Join(strings.Fields(out), " ")
 }
 
 // Slug returns the ASCII words of s joined by "-": "Đông Căm" → "dong-cam".
