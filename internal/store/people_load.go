@@ -1,0 +1,384 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"hash/maphash"
+	"strconv"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+// PeopleBatch is a bulk load of residents in progress inside its one
+// transaction (see StreamPeople). Rows come in chunks, in file order; it
+// keeps only what the checks across the whole load need, in compact form
+// (docs/decisions.md "Streaming resident imports"): 16-byte hashes of the
+// person keys (name + birth + household, per village) with the row or
+// resident they belong to, the CCCDs seen as numbers with their row, one
+// small record per household, and the ids of the existing people already
+// matched. Nothing grows with a row's text.
+type PeopleBatch struct {
+	s     *Store
+	ctx   context.Context
+	tx    *sql.Tx
+	opt   PeopleOptions
+	scope domain.Scope
+	today domain.Date
+	now   time.Time
+	col   *textvi.Collator
+	seeds [2]maphash.Seed
+
+	res     PeopleResult
+	refused bool // problems found outside the store: check on, write nothing
+
+	villages   map[int64]bool       // the load's villages, in scope, their people indexed
+	people     map[pkey]int64       // person key → existing resident id (> 0), or −row of a person this load creates
+	cccds      map[uint64]int32     // CCCD → the row it first appeared on
+	claimed    map[int64]struct{}   // existing residents already matched by a row
+	households map[pkey]*hhState    // (village, household number) → the household
+	w          *peopleWriter        // the pending writes and prepared statements
+	owners     map[string]cccdOwner // the current chunk's CCCDs already on a resident
+}
+
+// pkey is a 128-bit hash of a person's or household's key: at a million
+// rows the chance that two keys collide is about 10⁻²⁷.
+type pkey [2]uint64
+
+type hhState struct {
+	id      int64             // 0 in a dry run
+	created bool              // by this load
+	head    int64             // created: the first head (chu_ho) of this load, its head_id
+	h       *domain.Household // existing: as stored, for merging the rows' facts
+}
+
+type cccdOwner struct{ id, village int64 }
+
+// PeopleChunk is how many rows a caller of StreamPeople should pass to Add
+// at a time: the batch's working memory is about a chunk's rows.
+const PeopleChunk = 1000
+
+var errStopLoad = errors.New("people load rolled back")
+
+// StreamPeople runs one bulk load of residents in one transaction: feed
+// passes the rows to b.Add, chunk by chunk. A row matches an existing
+// resident by CCCD, else by name + birth date + household number; a match
+// is updated (or left unchanged), so re-importing an updated file never
+// duplicates people. Every village must be in the actor's resident:edit
+// scope (else ENOTFOUND and nothing is written). Problems are reported
+// per row; unless ValidOnly, a problem (or b.Refuse) makes the load write
+// nothing: the rows are still all checked, so every problem is listed,
+// and the transaction is rolled back (*domain.FileErrors). A dry run
+// checks and counts the same and writes nothing. The load is one audit
+// entry listing the residents it created and updated.
+func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOptions, feed func(b *PeopleBatch) error) (PeopleResult, error) {
+	var res PeopleResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		b := &PeopleBatch{s: s, ctx: ctx, tx: tx, opt: opt, scope: a.Scope(domain.PermResidentEdit), today: domain.DateOf(s.now()), now: s.now(),
+			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+			villages: map[int64]bool{}, people: map[pkey]int64{}, cccds: map[uint64]int32{}, claimed: map[int64]struct{}{},
+			households: map[pkey]*hhState{}}
+		b.w = newPeopleWriter(s, ctx, tx)
+		err := feed(b)
+		res = b.res
+		if err != nil {
+			return err
+		}
+		if !b.writing() {
+			return errStopLoad
+		}
+		if err := b.w.fixHeads(); err != nil {
+			return err
+		}
+		if res.Created+res.Updated+res.HouseholdsCreated+res.HouseholdsUpdated == 0 {
+			return nil
+		}
+		return b.audit(a)
+	})
+	if err == errStopLoad {
+		if len(res.Rejected) > 0 && !opt.ValidOnly {
+			return res, &domain.FileErrors{Rows: res.Rejected}
+		}
+		return res, nil
+	}
+	return res, err
+}
+
+// Refuse marks the load as refused by problems found outside the store
+// (rows the reader rejected): the rows still coming are checked and
+// counted, nothing is written. Without ValidOnly it has no effect.
+func (b *PeopleBatch) Refuse() {
+	if !b.opt.ValidOnly {
+		b.refused = true
+	}
+}
+
+// Result is what the load has done (or would do) so far.
+func (b *PeopleBatch) Result() PeopleResult { return b.res }
+
+func (b *PeopleBatch) writing() bool {
+	return !b.opt.DryRun && !b.refused && (b.opt.ValidOnly || len(b.res.Rejected) == 0)
+}
+
+// Add checks and applies rows (in file order) and returns the problems
+// of these rows. An error (a village out of scope, the database) ends the
+// load: StreamPeople's feed should return it.
+func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
+	before := len(b.res.Rejected)
+	for _, row := range rows {
+		if !b.villages[row.VillageID] {
+			if err := b.loadVillage(row.VillageID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := b.lookupCCCDs(rows); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if err := b.row(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	if b.writing() {
+		if err := b.w.flush(); err != nil {
+			return nil, err
+		}
+	} else {
+		b.w.drop()
+	}
+	return b.res.Rejected[before:], nil
+}
+
+// row checks one row and plans (or, when writing, queues) its writes.
+func (b *PeopleBatch) row(row *PersonRow) error {
+	res := &b.res
+	r := row.Resident
+	r.VillageID = row.VillageID
+	if err := normalizeResident(&r); err != nil {
+		res.reject(row.Pos, err)
+		return nil
+	}
+	if err := r.Validate(b.today); err != nil {
+		res.reject(row.Pos, err)
+		return nil
+	}
+	hnum := textvi.Normalize(row.Household.Number)
+	if hnum == "" {
+		res.reject(row.Pos, domain.Errorf(domain.EINVALID, "household.number_missing").WithField("number"))
+		return nil
+	}
+	fold := textvi.Fold(r.FullName)
+	pk := b.personKey(r.VillageID, fold, r.BirthDate, hnum)
+	var match int64
+	if v := b.people[pk]; v > 0 {
+		match = v
+	}
+	if r.CCCD != "" {
+		ck := cccdKey(r.CCCD, b.seeds[0])
+		if first, ok := b.cccds[ck]; ok {
+			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", int(first)).WithField("cccd"))
+			return nil
+		}
+		b.cccds[ck] = int32(row.Pos.Row)
+		if o, ok := b.owners[r.CCCD]; ok {
+			if !b.villages[o.village] || (match != 0 && match != o.id) {
+				// Used by another resident (of this village, or of one
+				// this load does not cover).
+				res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate", "other", o.id).WithField("cccd"))
+				return nil
+			}
+			match = o.id
+		}
+	}
+	// The household, created or updated as the row says.
+	hk := b.householdKey(r.VillageID, hnum)
+	h := b.households[hk]
+	if h == nil {
+		h = &hhState{created: true}
+		if b.writing() {
+			id, err := b.w.addHousehold(b.now, domain.Household{VillageID: r.VillageID, Number: hnum, Hamlet: textvi.Normalize(row.Household.Hamlet),
+				Address: textvi.Normalize(row.Household.Address), Bank: row.Household.Bank, Zalo: row.Household.Zalo})
+			if err != nil {
+				return err
+			}
+			h.id = id
+		}
+		b.households[hk] = h
+		res.HouseholdsCreated++
+	} else if !h.created && mergeHousehold(h.h, row.Household) {
+		if b.writing() {
+			if err := b.w.updateHousehold(b.now, h.h); err != nil {
+				return err
+			}
+		}
+		res.HouseholdsUpdated++
+	}
+	r.HouseholdID = h.id
+	if match == 0 {
+		// A second row for the same person (no CCCD) is a mistake in the
+		// file, not a second person.
+		if v, ok := b.people[pk]; ok && v < 0 {
+			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file_row", "other_row", int(-v)).WithField("full_name"))
+			return nil
+		}
+		b.people[pk] = -int64(row.Pos.Row)
+		res.Created++
+		if !b.writing() {
+			return nil
+		}
+		id, err := b.w.addResident(r, fold, b.col, b.now)
+		if err != nil {
+			return err
+		}
+		if r.Relation == "chu_ho" {
+			b.w.headJoined(h, id)
+		}
+		return nil
+	}
+	if _, ok := b.claimed[match]; ok {
+		res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file").WithField("full_name"))
+		return nil
+	}
+	b.claimed[match] = struct{}{}
+	stored, err := b.w.resident(match)
+	if err != nil {
+		return err
+	}
+	r = mergeResident(stored, r)
+	if sameResident(stored, r) {
+		res.Unchanged++
+		return nil
+	}
+	res.Updated++
+	if b.writing() {
+		b.w.updateResident(r, stored.HouseholdID)
+		res.ResidentIDs = append(res.ResidentIDs, r.ID)
+	}
+	return nil
+}
+
+// loadVillage checks a village is in scope and indexes its households
+// and people, the first time a row names it.
+func (b *PeopleBatch) loadVillage(v int64) error {
+	ok, err := b.s.Covers(b.ctx, b.scope, v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
+	}
+	rs, err := b.tx.QueryContext(b.ctx, "SELECT "+householdCols+" FROM households h WHERE h.village_id = $1", v)
+	if err != nil {
+		return internal("load households", err)
+	}
+	for rs.Next() {
+		h, err := scanHousehold(rs)
+		if err != nil {
+			rs.Close()
+			return internal("load households", err)
+		}
+		b.households[b.householdKey(v, h.Number)] = &hhState{id: h.ID, h: &h}
+	}
+	if err := rs.Close(); err != nil {
+		return internal("load households", err)
+	}
+	rs, err = b.tx.QueryContext(b.ctx, `SELECT r.id, r.full_name, r.birth_date, COALESCE(h.number, '') FROM residents r
+		LEFT JOIN households h ON h.id = r.household_id AND h.village_id = r.village_id WHERE r.village_id = $1`, v)
+	if err != nil {
+		return internal("load residents", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id int64
+		var name, hnum string
+		var birth domain.Date
+		if err := rs.Scan(&id, &name, &birth, &hnum); err != nil {
+			return internal("load residents", err)
+		}
+		b.people[b.personKey(v, textvi.Fold(name), birth, hnum)] = id
+	}
+	if err := rs.Err(); err != nil {
+		return internal("load residents", err)
+	}
+	b.villages[v] = true
+	return nil
+}
+
+// lookupCCCDs finds which of the rows' CCCDs are already on a resident,
+// anywhere (CCCD is unique nationally, not per village). A CCCD this load
+// wrote is found too, but its rows are duplicates in the file already.
+func (b *PeopleBatch) lookupCCCDs(rows []PersonRow) error {
+	b.owners = map[string]cccdOwner{}
+	var all []string
+	for _, r := range rows {
+		if c := cleanCCCD(r.Resident.CCCD); c != "" {
+			all = append(all, c)
+		}
+	}
+	return b.w.cccdOwners(all, b.owners)
+}
+
+func cleanCCCD(c string) string {
+	if c == "" {
+		return ""
+	}
+	var r domain.Resident
+	r.CCCD = c
+	normalizeResident(&r)
+	return r.CCCD
+}
+
+func (b *PeopleBatch) personKey(village int64, fold string, birth domain.Date, hnum string) pkey {
+	var buf [40]byte
+	p := strconv.AppendInt(buf[:0], village, 10)
+	p = append(p, '|')
+	p = strconv.AppendInt(p, int64(birth.Year()*10000+int(birth.Month())*100+birth.Day()), 10)
+	p = append(p, '|')
+	return b.hash(p, fold, hnum)
+}
+
+func (b *PeopleBatch) householdKey(village int64, hnum string) pkey {
+	var buf [24]byte
+	p := strconv.AppendInt(buf[:0], village, 10)
+	p = append(p, '#')
+	return b.hash(p, hnum, "")
+}
+
+// hash is 128 bits of prefix + "|" + a + "|" + b.
+func (b *PeopleBatch) hash(prefix []byte, x, y string) pkey {
+	var k pkey
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(b.seeds[i])
+		h.Write(prefix)
+		h.WriteString(x)
+		h.WriteByte('|')
+		h.WriteString(y)
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// cccdKey is a CCCD as a number (12 digits: exact), its length in the low
+// bits so that leading zeros count; anything else, a 64-bit hash with the
+// top bit set.
+func cccdKey(c string, seed maphash.Seed) uint64 {
+	if len(c) > 0 && len(c) <= 15 {
+		var v uint64
+		digits := true
+		for i := 0; i < len(c); i++ {
+			if c[i] < '0' || c[i] > '9' {
+				digits = false
+				break
+			}
+			v = v*10 + uint64(c[i]-'0')
+		}
+		if digits {
+			return v<<4 | uint64(len(c))
+		}
+	}
+	return maphash.String(seed, c) | 1<<63
+}

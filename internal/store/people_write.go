@@ -1,0 +1,334 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+// peopleWriter queues a bulk load's writes and sends them in multi-row
+// statements prepared once per transaction. Ids are taken in Go: on
+// SQLite the load is the only writer (BEGIN IMMEDIATE), so max(id)+1 on;
+// on PostgreSQL from the table's sequence, a thousand at a time.
+type peopleWriter struct {
+	s   *Store
+	ctx context.Context
+	tx  *sql.Tx
+
+	residentIDs, householdIDs idPool
+	stmts                     map[string]*sql.Stmt
+
+	hhArgs  []any // queued households, householdInsertCols each
+	hhN     int
+	hhHead  map[int64]int // queued household id → index of its head_id in hhArgs
+	resArgs []any         // queued residents, residentLoadCols each
+	resN    int
+	updates []domain.Resident
+	headFix []int64 // (household, head) pairs for households written before their head came
+
+	created []idRange          // the residents this load created, for the audit
+	recheck map[int64]struct{} // households whose head may have changed: recomputed at the end
+}
+
+type idRange struct{ from, to int64 }
+
+type idPool struct {
+	table string
+	next  int64   // SQLite: the next free id (0: not read yet)
+	ids   []int64 // PostgreSQL: ids taken from the sequence, not used yet
+}
+
+// Rows per multi-row INSERT: under SQLite's and PostgreSQL's parameter
+// limits, big enough that a statement's overhead is spread thin.
+const (
+	residentsPerInsert  = 200
+	householdsPerInsert = 300
+	cccdsPerLookup      = 500
+)
+
+var householdLoadCols = []string{"id", "village_id", "number", "hamlet", "address", "head_id", "bank_since", "bank_helped", "zalo_since", "zalo_helped",
+	"created_at", "updated_at", "version"}
+
+const householdHeadCol = 5
+
+func residentLoadCols() []string {
+	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
+	return append(append([]string{"id"}, cols...), "created_at", "updated_at", "version")
+}
+
+func newPeopleWriter(s *Store, ctx context.Context, tx *sql.Tx) *peopleWriter {
+	return &peopleWriter{s: s, ctx: ctx, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
+		stmts: map[string]*sql.Stmt{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}}
+}
+
+// stmt prepares q once per transaction.
+func (w *peopleWriter) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, q)
+	if err != nil {
+		return nil, internal("prepare", err)
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *peopleWriter) take(p *idPool) (int64, error) {
+	if w.s.dialect.name == "postgres" {
+		if len(p.ids) == 0 {
+			rs, err := w.tx.QueryContext(w.ctx, "SELECT nextval(pg_get_serial_sequence('"+p.table+"', 'id')) FROM generate_series(1, 1000)")
+			if err != nil {
+				return 0, internal("ids", err)
+			}
+			for rs.Next() {
+				var id int64
+				if err := rs.Scan(&id); err != nil {
+					rs.Close()
+					return 0, internal("ids", err)
+				}
+				p.ids = append(p.ids, id)
+			}
+			if err := rs.Close(); err != nil || len(p.ids) == 0 {
+				return 0, internal("ids", err)
+			}
+		}
+		id := p.ids[0]
+		p.ids = p.ids[1:]
+		return id, nil
+	}
+	if p.next == 0 {
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(max(id), 0) + 1 FROM "+p.table).Scan(&p.next); err != nil {
+			return 0, internal("ids", err)
+		}
+	}
+	p.next++
+	return p.next - 1, nil
+}
+
+// addHousehold queues a new household and returns its id.
+func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, error) {
+	id, err := w.take(&w.householdIDs)
+	if err != nil {
+		return 0, err
+	}
+	w.hhHead[id] = len(w.hhArgs) + householdHeadCol
+	w.hhArgs = append(w.hhArgs, id, h.VillageID, h.Number, h.Hamlet, h.Address, nil, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, now, 1)
+	w.hhN++
+	return id, nil
+}
+
+func (w *peopleWriter) updateHousehold(now time.Time, h *domain.Household) error {
+	st, err := w.stmt(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
+		updated_at = $7, version = version + 1 WHERE id = $8`)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, h.ID)
+	return internal("update household", err)
+}
+
+// addResident queues a new resident and returns its id.
+func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.Collator, now time.Time) (int64, error) {
+	id, err := w.take(&w.residentIDs)
+	if err != nil {
+		return 0, err
+	}
+	w.resArgs = append(w.resArgs, id)
+	w.resArgs = appendResidentArgs(w.resArgs, r, fold, col)
+	w.resArgs = append(w.resArgs, now, now, 1)
+	w.resN++
+	if n := len(w.created); n > 0 && w.created[n-1].to == id-1 {
+		w.created[n-1].to = id
+	} else {
+		w.created = append(w.created, idRange{id, id})
+	}
+	return id, nil
+}
+
+// headJoined notes that resident id, a head of household (chu_ho), joined
+// household h: a household's head is its first head by id.
+func (w *peopleWriter) headJoined(h *hhState, id int64) {
+	if !h.created {
+		w.recheck[h.id] = struct{}{}
+		return
+	}
+	if h.head != 0 {
+		return
+	}
+	h.head = id
+	if i, queued := w.hhHead[h.id]; queued {
+		w.hhArgs[i] = id
+		return
+	}
+	w.headFix = append(w.headFix, h.id, id)
+}
+
+// updateResident queues the update of a matched resident.
+func (w *peopleWriter) updateResident(r domain.Resident, oldHousehold int64) {
+	w.updates = append(w.updates, r)
+	w.recheck[oldHousehold] = struct{}{}
+	w.recheck[r.HouseholdID] = struct{}{}
+}
+
+// resident reads a stored resident matched by a row.
+func (w *peopleWriter) resident(id int64) (domain.Resident, error) {
+	st, err := w.stmt("SELECT " + residentCols + " FROM residents r WHERE r.id = $1")
+	if err != nil {
+		return domain.Resident{}, err
+	}
+	r, err := scanResident(st.QueryRowContext(w.ctx, id))
+	return r, internal("resident", err)
+}
+
+// cccdOwners adds to out the residents holding any of the CCCDs.
+func (w *peopleWriter) cccdOwners(all []string, out map[string]cccdOwner) error {
+	for start := 0; start < len(all); start += cccdsPerLookup {
+		part := all[start:min(start+cccdsPerLookup, len(all))]
+		args := make([]any, cccdsPerLookup)
+		for i := range args {
+			args[i] = part[min(i, len(part)-1)] // padded: one statement for every lookup
+		}
+		st, err := w.stmt("SELECT cccd, id, village_id FROM residents WHERE cccd IN (" + w.params(0, cccdsPerLookup) + ")")
+		if err != nil {
+			return err
+		}
+		rs, err := st.QueryContext(w.ctx, args...)
+		if err != nil {
+			return internal("cccd owners", err)
+		}
+		for rs.Next() {
+			var c string
+			var o cccdOwner
+			if err := rs.Scan(&c, &o.id, &o.village); err != nil {
+				rs.Close()
+				return internal("cccd owners", err)
+			}
+			out[c] = o
+		}
+		if err := rs.Close(); err != nil {
+			return internal("cccd owners", err)
+		}
+	}
+	return nil
+}
+
+// params is the placeholder list of n bulk arguments after the first k.
+func (w *peopleWriter) params(k, n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(w.s.dialect.param(k + i))
+	}
+	return b.String()
+}
+
+// insertRows inserts n queued rows of len(cols) arguments each.
+func (w *peopleWriter) insertRows(table string, cols []string, per int, args []any, n int) error {
+	width := len(cols)
+	for start := 0; start < n; start += per {
+		k := min(per, n-start)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		for i := 0; i < k; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + w.params(i*width, width) + ")")
+		}
+		st, err := w.stmt(b.String())
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(w.ctx, args[start*width:(start+k)*width]...); err != nil {
+			return internal("insert "+table, err)
+		}
+	}
+	return nil
+}
+
+// flush sends the queued writes: households before the residents that
+// point at them.
+func (w *peopleWriter) flush() error {
+	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, w.hhArgs, w.hhN); err != nil {
+		return err
+	}
+	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, w.resArgs, w.resN); err != nil {
+		return err
+	}
+	if len(w.updates) > 0 {
+		col := textvi.NewCollator()
+		for _, r := range w.updates {
+			if err := w.s.updateResident(w.ctx, w.tx, r, col); err != nil {
+				return err
+			}
+		}
+	}
+	for i := 0; i < len(w.headFix); i += 2 {
+		st, err := w.stmt("UPDATE households SET head_id = $1 WHERE id = $2")
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(w.ctx, w.headFix[i+1], w.headFix[i]); err != nil {
+			return internal("household head", err)
+		}
+	}
+	w.drop()
+	return nil
+}
+
+// drop forgets the queued writes (a load that will be rolled back).
+func (w *peopleWriter) drop() {
+	clear(w.hhArgs)
+	clear(w.resArgs)
+	w.hhArgs, w.resArgs, w.hhN, w.resN = w.hhArgs[:0], w.resArgs[:0], 0, 0
+	w.updates, w.headFix = w.updates[:0], w.headFix[:0]
+	clear(w.hhHead)
+}
+
+// fixHeads points the households whose members changed other than by
+// new rows at their head (the member with relation chu_ho of lowest id).
+// min(r.id + 0): PostgreSQL would answer min(r.id) by walking the whole
+// primary key (README, P3).
+func (w *peopleWriter) fixHeads() error {
+	ids := make([]int64, 0, len(w.recheck))
+	for id := range w.recheck {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		if _, err := w.tx.ExecContext(w.ctx, `UPDATE households SET head_id = (SELECT min(r.id + 0) FROM residents r WHERE r.household_id = households.id AND r.relation = 'chu_ho')
+			WHERE id IN (`+w.params(0, len(part))+")", args...); err != nil {
+			return internal("household heads", err)
+		}
+	}
+	return nil
+}
+
+// createdList is the created residents' ids, comma-separated.
+func (w *peopleWriter) createdList() string {
+	var b strings.Builder
+	var buf [20]byte
+	for _, r := range w.created {
+		for id := r.from; id <= r.to; id++ {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(strconv.AppendInt(buf[:0], id, 10))
+		}
+	}
+	return b.String()
+}
