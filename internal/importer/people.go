@@ -3,6 +3,7 @@ package importer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -47,94 +48,60 @@ func (r PeopleReport) Refused(opt PeopleOptions) bool { return len(r.Problems) >
 // the report lists every problem at once.
 func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Reader, name string, today domain.Date, opt PeopleOptions) (PeopleReport, error) {
 	var rep PeopleReport
-	villages := map[string]int64{}
-	chunk := make([]store.PersonRow, 0, store.PeopleChunk)
-	values := make([][]string, 0, store.PeopleChunk) // the chunk's cells, for the rejected-rows file
-	var readErr error                                // a problem of the file as a whole
-	var fromStore []int                              // indexes in rep.Problems of problems the store found: their column is known at the end
+	var fromStore []int // indexes in rep.Problems of problems the store found: their column is known at the end
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	rd := readPeople(readCtx, s, r, name, today, opt)
 	apply := store.PeopleOptions{DryRun: opt.DryRun, ValidOnly: opt.ValidOnly, Source: name}
 	res, err := s.StreamPeople(ctx, a, apply, func(b *store.PeopleBatch) error {
-		flush := func() error {
-			if len(chunk) == 0 {
-				return nil
+		for c := range rd.chunks {
+			if c.refuse {
+				b.Refuse()
 			}
-			rejected, err := b.Add(chunk)
+			if len(c.rows) == 0 {
+				continue
+			}
+			rejected, err := b.Add(c.rows)
 			if err != nil {
 				return err
 			}
 			for _, re := range rejected {
-				for i := range chunk {
-					if chunk[i].Pos.Row == re.Row {
+				for i := range c.rows {
+					if c.rows[i].Pos.Row == re.Row {
 						fromStore = append(fromStore, len(rep.Problems))
-						rep.reject(name, ResidentRow{Row: re.Row, Values: values[i]}, CellError{Err: re.Err})
+						rep.reject(name, ResidentRow{Row: re.Row, Values: c.values[i]}, CellError{Err: re.Err})
 						break
 					}
 				}
 			}
-			clear(chunk)
-			clear(values)
-			chunk, values = chunk[:0], values[:0]
-			return nil
+			select {
+			case rd.free <- c:
+			default:
+			}
 		}
-		seen := 0
-		info, err := ReadResidents(r, name, ResidentOptions{Today: today, MaxRows: opt.MaxRows}, func(row ResidentRow) error {
-			if opt.Progress != nil && seen%1000 == 0 {
-				opt.Progress(seen, 0)
-			}
-			seen++
-			if len(row.Errors) > 0 {
-				rep.reject(name, row, row.Errors...)
-				b.Refuse()
-				return nil
-			}
-			vid := opt.VillageID
-			if vid == 0 {
-				id, err := resolveVillage(ctx, s, villages, row.Village, today)
-				if err != nil {
-					e, ok := domain.AsError(err)
-					if !ok || e.Code == domain.EINTERNAL {
-						return err
-					}
-					rep.reject(name, row, CellError{Column: "Thôn", Err: e})
-					b.Refuse()
-					return nil
-				}
-				vid = id
-			}
-			chunk = append(chunk, store.PersonRow{Pos: domain.Pos{File: name, Row: row.Row}, VillageID: vid,
-				Household: domain.Household{Number: row.Household, Hamlet: row.Hamlet, Address: row.Address, Bank: row.HouseholdBank, Zalo: row.HouseholdZalo},
-				Resident:  row.Resident})
-			values = append(values, row.Values)
-			if len(chunk) == cap(chunk) {
-				return flush()
-			}
-			return nil
-		})
-		rep.Info = info
-		if err != nil {
-			readErr = err
-			return err
-		}
-		return flush()
+		return rd.err
 	})
+	// The reader has stopped (its channel is closed) unless the store
+	// failed first: stop it and wait for it.
+	stop()
+	for range rd.chunks {
+	}
+	rep.Info = rd.info
+	if rd.err != nil && ctx.Err() == nil && !errors.Is(rd.err, context.Canceled) {
+		return rep, rd.err // the file as a whole
+	}
+	if err != nil && !errors.As(err, new(*domain.FileErrors)) {
+		return rep, err
+	}
 	for _, i := range fromStore {
 		rep.Problems[i].Column = rep.Info.ColumnFor(fieldOf(rep.Problems[i].Err))
 	}
-	if readErr != nil {
-		return rep, readErr
-	}
-	if err != nil {
-		if _, ok := err.(*domain.FileErrors); ok && len(rep.Problems) > 0 {
-			// Rows refused the load: nothing was written; Result says what
-			// the valid rows would do.
-			rep.Result = res
-			rep.sortProblems()
-			return rep, rep.fileErrors()
-		}
-		return rep, err
-	}
-	rep.Result = res
+	rep.Problems = append(rep.Problems, rd.rejected.Problems...)
+	rep.Rejected = append(rep.Rejected, rd.rejected.Rejected...)
 	rep.sortProblems()
+	// Refused rows: nothing was written; Result says what the valid rows
+	// would do.
+	rep.Result = res
 	if len(rep.Problems) > 0 && !opt.ValidOnly {
 		return rep, rep.fileErrors()
 	}

@@ -62,6 +62,10 @@ const PeopleChunk = 1000
 
 var errStopLoad = errors.New("people load rolled back")
 
+// bulkCacheKB is SQLite's page cache during a bulk load (the default is
+// 2 000 KB).
+const bulkCacheKB = 16 << 10
+
 // StreamPeople runs one bulk load of residents in one transaction: feed
 // passes the rows to b.Add, chunk by chunk. A row matches an existing
 // resident by CCCD, else by name + birth date + household number; a match
@@ -75,6 +79,15 @@ var errStopLoad = errors.New("people load rolled back")
 // entry listing the residents it created and updated.
 func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOptions, feed func(b *PeopleBatch) error) (PeopleResult, error) {
 	var res PeopleResult
+	if s.dialect.name == "sqlite" {
+		// A page cache big enough for the indexes' working set: with the
+		// default 2 MB, a load of a million rows spills and rewrites the
+		// same index pages to the WAL again and again. It stays this size
+		// whatever the file's; it is put back after the load.
+		if _, err := s.w.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(bulkCacheKB)); err == nil {
+			defer s.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		}
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		b := &PeopleBatch{s: s, ctx: ctx, tx: tx, opt: opt, scope: a.Scope(domain.PermResidentEdit), today: domain.DateOf(s.now()), now: s.now(),
 			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},

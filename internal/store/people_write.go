@@ -31,8 +31,10 @@ type peopleWriter struct {
 	updates []domain.Resident
 	headFix []int64 // (household, head) pairs for households written before their head came
 
-	created []idRange          // the residents this load created, for the audit
-	recheck map[int64]struct{} // households whose head may have changed: recomputed at the end
+	created  []idRange          // the residents this load created, for the audit
+	recheck  map[int64]struct{} // households whose head may have changed: recomputed at the end
+	inserted map[int64]bool     // villages the load inserted into
+	triggers map[string]string  // SQLite: the insert triggers dropped for the load, by name
 }
 
 type idRange struct{ from, to int64 }
@@ -63,7 +65,7 @@ func residentLoadCols() []string {
 
 func newPeopleWriter(s *Store, ctx context.Context, tx *sql.Tx) *peopleWriter {
 	return &peopleWriter{s: s, ctx: ctx, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
-		stmts: map[string]*sql.Stmt{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}}
+		stmts: map[string]*sql.Stmt{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
 // stmt prepares q once per transaction.
@@ -117,6 +119,7 @@ func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, e
 	if err != nil {
 		return 0, err
 	}
+	w.inserted[h.VillageID] = true
 	w.hhHead[id] = len(w.hhArgs) + householdHeadCol
 	w.hhArgs = append(w.hhArgs, id, h.VillageID, h.Number, h.Hamlet, h.Address, nil, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, now, 1)
 	w.hhN++
@@ -139,6 +142,7 @@ func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.C
 	if err != nil {
 		return 0, err
 	}
+	w.inserted[r.VillageID] = true
 	w.resArgs = append(w.resArgs, id)
 	w.resArgs = appendResidentArgs(w.resArgs, r, fold, col)
 	w.resArgs = append(w.resArgs, now, now, 1)
@@ -257,6 +261,11 @@ func (w *peopleWriter) insertRows(table string, cols []string, per int, args []a
 // flush sends the queued writes: households before the residents that
 // point at them.
 func (w *peopleWriter) flush() error {
+	if w.hhN+w.resN > 0 {
+		if err := w.suspendTriggers(); err != nil {
+			return err
+		}
+	}
 	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, w.hhArgs, w.hhN); err != nil {
 		return err
 	}
@@ -298,6 +307,9 @@ func (w *peopleWriter) drop() {
 // min(r.id + 0): PostgreSQL would answer min(r.id) by walking the whole
 // primary key (README, P3).
 func (w *peopleWriter) fixHeads() error {
+	if err := w.restoreTriggers(); err != nil {
+		return err
+	}
 	ids := make([]int64, 0, len(w.recheck))
 	for id := range w.recheck {
 		if id != 0 {

@@ -23,6 +23,9 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return foldASCII(s)
 	}
+	if out, ok := foldLatin(s); ok {
+		return out
+	}
 	f := folders.Get().(*folder)
 	defer folders.Put(f)
 	f.src = append(f.src[:0], s...)
@@ -126,4 +129,91 @@ func foldASCII(s string) string {
 // asciiSpace is unicode.IsSpace for bytes below 0x80.
 func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// Latin letters with diacritics (Vietnamese's among them) and the
+// combining marks fold one rune at a time: their decomposition is a base
+// letter and marks, the marks go, and nothing is left to recompose.
+// latinFolds holds each such rune's fold (−1: dropped), computed once by
+// the full chain; a rune whose fold is not one rune is not in it.
+const (
+	latinLo = 0x00C0
+	latinHi = 0x1EFF
+)
+
+var (
+	latinOnce  sync.Once
+	latinFolds []rune // index r − latinLo; 0: not folded this way
+)
+
+func inLatin(r rune) bool {
+	return (r >= 0x00C0 && r <= 0x024F) || (r >= 0x0300 && r <= 0x036F) || (r >= 0x1E00 && r <= 0x1EFF)
+}
+
+func latinTable() []rune {
+	latinOnce.Do(func() {
+		latinFolds = make([]rune, latinHi-latinLo+1)
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		for r := rune(latinLo); r <= latinHi; r++ {
+			if !inLatin(r) {
+				continue
+			}
+			out, _, err := transform.String(t, string(r))
+			if err != nil {
+				continue
+			}
+			rs := []rune(out)
+			switch {
+			case len(rs) == 0:
+				latinFolds[r-latinLo] = -1
+			case len(rs) == 1 && !unicode.IsSpace(rs[0]):
+				f := rs[0]
+				if f == 'đ' || f == 'Đ' {
+					f = 'd'
+				}
+				latinFolds[r-latinLo] = unicode.ToLower(f)
+			}
+		}
+	})
+	return latinFolds
+}
+
+// foldLatin is Fold for text of ASCII and those runes; ok is false for
+// any other text.
+func foldLatin(s string) (string, bool) {
+	table := latinTable()
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			c := byte(r)
+			if asciiSpace(c) {
+				space = b.Len() > 0
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(c)
+			continue
+		}
+		if r < latinLo || r > latinHi || table[r-latinLo] == 0 {
+			return "", false
+		}
+		f := table[r-latinLo]
+		if f < 0 {
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(f)
+	}
+	return b.String(), true
 }

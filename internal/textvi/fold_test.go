@@ -33,7 +33,11 @@ func TestFoldMatchesReference(t *testing.T) {
 	cases := []string{"", " ", "a", "A", " a", "a ", "a  b", "a\tb", "a\u00a0b", "x\u0085y", "dong cam", "Dong Cam", "Đông Căm",
 		norm.NFD.String("Thị trấn Tằng Loỏng"), "  Huyện   Bảo Thắng ", "ĐẶC KHU CÔN ĐẢO", "\xff\xfe", "a\xffB", "ǅ", "İ", "ﬁ", "Ⅻ",
 		"Nguyễn Văn An 12345", "chủ hộ", "x", "Nam", "Nữ", "\u3000全角\u3000", "e\u0301", "\u0301", "ß", "Σ"}
-	alphabet := []rune("aAbBđĐăâêôơư \t\n\u00a0\u0301\u0300\u0323xyzXYZ019ÀÁẠẢÃÈÉỆỂİǅ\xff")
+	alphabet := []rune("aAbBđĐăâêôơư \t\n\u00a0\u0301\u0300\u0323\u0345\u0338xyzXYZ019ÀÁẠẢÃÈÉỆỂİǅǕẛĳſÆØ×÷ɐʯ\u0370\u1e9e\u1ef9\xff")
+	// Every rune of the Latin fast path, alone and after a letter.
+	for r := rune(latinLo); r <= latinHi; r++ {
+		cases = append(cases, string(r), "A"+string(r)+"b", string(r)+"\u0301")
+	}
 	r := rand.New(rand.NewSource(1))
 	for range 20000 {
 		n := r.Intn(12)
@@ -46,6 +50,10 @@ func TestFoldMatchesReference(t *testing.T) {
 	for _, c := range cases {
 		if got, want := Fold(c), foldReference(c); got != want {
 			t.Fatalf("Fold(%q) = %q, reference %q", c, got, want)
+		}
+		// Normalize's fast path too.
+		if got, want := Normalize(c), strings.Join(strings.Fields(norm.NFC.String(c)), " "); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", c, got, want)
 		}
 	}
 }
