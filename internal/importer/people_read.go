@@ -60,7 +60,7 @@ func readPeople(ctx context.Context, s *store.Store, r io.Reader, name string, t
 			return nil
 		}
 		seen := 0
-		rd.info, rd.err = ReadResidents(r, name, ResidentOptions{Today: today, MaxRows: opt.MaxRows}, func(row ResidentRow) error {
+		rd.info, rd.err = ReadResidents(r, name, ResidentOptions{Today: today, MaxRows: opt.MaxRows, StoreChecksCCCDRepeats: true}, func(row ResidentRow) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

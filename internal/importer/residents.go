@@ -71,6 +71,11 @@ func (s SheetInfo) ColumnFor(field string) string {
 type ResidentOptions struct {
 	Today   domain.Date // for validation (future birth, age > 130) and as the date of boolean-only facts; zero: today in Vietnam
 	MaxRows int         // 0 = no limit; more rows -> file-level error import.too_many_rows
+	// StoreChecksCCCDRepeats leaves the check of a CCCD an earlier row
+	// has (cccd.duplicate_in_file) to the store, which finds the rows it
+	// wrote in the database instead of keeping every CCCD in memory
+	// (ImportPeople).
+	StoreChecksCCCDRepeats bool
 }
 
 // Fields a resident column can hold; the keys of SheetInfo.Columns.
@@ -731,7 +736,7 @@ func (rd *residentReader) parse(row sheetRow) ResidentRow {
 			fail(fieldColumn(e.Field), e.Field, e)
 		}
 	}
-	if res.CCCD != "" && !bad["cccd"] {
+	if res.CCCD != "" && !bad["cccd"] && !rd.opt.StoreChecksCCCDRepeats {
 		key, _ := strconv.ParseUint(res.CCCD, 10, 64) // cccdCell let only 12 digits through
 		if first, seen := rd.cccdRow[key]; seen {
 			fail(colCCCD, "cccd", domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", int(first)))

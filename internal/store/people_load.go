@@ -34,13 +34,28 @@ type PeopleBatch struct {
 	res     PeopleResult
 	refused bool // problems found outside the store: check on, write nothing
 
-	villages   map[int64]bool       // the load's villages, in scope, their people indexed
-	people     map[pkey]int64       // person key → existing resident id (> 0), or −row of a person this load creates
-	cccds      map[uint64]int32     // CCCD → the row it first appeared on
-	claimed    map[int64]struct{}   // existing residents already matched by a row
-	households map[pkey]*hhState    // (village, household number) → the household
-	w          *peopleWriter        // the pending writes and prepared statements
-	owners     map[string]cccdOwner // the current chunk's CCCDs already on a resident
+	villages   map[int64]bool     // the load's villages, in scope, their households indexed
+	claimed    map[int64]struct{} // existing residents already matched by a row
+	households map[pkey]hhState   // (village, household number) → the household (no pointers: the GC skips the map)
+	existingHH []domain.Household // the households stored before the load, of its villages, as hhState.ex points
+	w          *peopleWriter      // the pending writes and prepared statements
+
+	// The people this load creates are found again in the database once
+	// written (a chunk's rows are written when the chunk ends), so that
+	// memory does not grow with the file: only the rows not written (a
+	// dry run, a refused load) are remembered, here.
+	unwritten     map[pkey]int32   // person key → row
+	unwrittenCCCD map[uint64]int32 // CCCD → row
+	chunk         chunkState
+}
+
+// chunkState is what a chunk's rows are checked against: the database
+// as the chunk began, and the chunk's rows before.
+type chunkState struct {
+	owners      map[string]cccdOwner // the chunk's CCCDs already on a resident
+	found       map[pkey]int64       // person keys of the chunk's households' stored members → resident
+	pending     map[pkey]int32       // person key → row, new people of the chunk
+	pendingCCCD map[uint64]int32     // CCCD → row, of the chunk
 }
 
 // pkey is a 128-bit hash of a person's or household's key: at a million
@@ -48,10 +63,10 @@ type PeopleBatch struct {
 type pkey [2]uint64
 
 type hhState struct {
-	id      int64             // 0 in a dry run
-	created bool              // by this load
-	head    int64             // created: the first head (chu_ho) of this load, its head_id
-	h       *domain.Household // existing: as stored, for merging the rows' facts
+	id      int64 // 0 in a dry run
+	head    int64 // created: the first head (chu_ho) of this load, its head_id
+	ex      int32 // existing: index in existingHH, as stored, for merging the rows' facts
+	created bool  // by this load
 }
 
 type cccdOwner struct{ id, village int64 }
@@ -91,8 +106,9 @@ func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOpt
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		b := &PeopleBatch{s: s, ctx: ctx, tx: tx, opt: opt, scope: a.Scope(domain.PermResidentEdit), today: domain.DateOf(s.now()), now: s.now(),
 			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-			villages: map[int64]bool{}, people: map[pkey]int64{}, cccds: map[uint64]int32{}, claimed: map[int64]struct{}{},
-			households: map[pkey]*hhState{}}
+			villages: map[int64]bool{}, claimed: map[int64]struct{}{}, households: map[pkey]hhState{},
+			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
+			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{}}}
 		b.w = newPeopleWriter(s, ctx, tx)
 		err := feed(b)
 		res = b.res
@@ -147,7 +163,7 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 			}
 		}
 	}
-	if err := b.lookupCCCDs(rows); err != nil {
+	if err := b.lookup(rows); err != nil {
 		return nil, err
 	}
 	for i := range rows {
@@ -160,8 +176,17 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 			return nil, err
 		}
 	} else {
+		// Not written: remember the chunk's new people and CCCDs.
 		b.w.drop()
+		for k, row := range b.chunk.pending {
+			b.unwritten[k] = row
+		}
+		for k, row := range b.chunk.pendingCCCD {
+			b.unwrittenCCCD[k] = row
+		}
 	}
+	clear(b.chunk.pending)
+	clear(b.chunk.pendingCCCD)
 	return b.res.Rejected[before:], nil
 }
 
@@ -185,18 +210,39 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	}
 	fold := textvi.Fold(r.FullName)
 	pk := b.personKey(r.VillageID, fold, r.BirthDate, hnum)
+	// A second row for the same person (same name, birth and household;
+	// no CCCD to tell them apart) is a mistake in the file, not a second
+	// person.
+	dupRow := b.chunk.pending[pk]
+	if dupRow == 0 {
+		dupRow = b.unwritten[pk]
+	}
 	var match int64
-	if v := b.people[pk]; v > 0 {
-		match = v
+	if id, ok := b.chunk.found[pk]; ok && dupRow == 0 {
+		if first, mine := b.w.rowOf(id); mine {
+			dupRow = first
+		} else {
+			match = id
+		}
 	}
 	if r.CCCD != "" {
 		ck := cccdKey(r.CCCD, b.seeds[0])
-		if first, ok := b.cccds[ck]; ok {
+		first := b.chunk.pendingCCCD[ck]
+		if first == 0 {
+			first = b.unwrittenCCCD[ck]
+		}
+		o, owned := b.chunk.owners[r.CCCD]
+		if owned && first == 0 {
+			if mine, ok := b.w.rowOf(o.id); ok {
+				first, owned = mine, false // written by this load
+			}
+		}
+		if first != 0 {
 			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", int(first)).WithField("cccd"))
 			return nil
 		}
-		b.cccds[ck] = int32(row.Pos.Row)
-		if o, ok := b.owners[r.CCCD]; ok {
+		b.chunk.pendingCCCD[ck] = int32(row.Pos.Row)
+		if owned {
 			if !b.villages[o.village] || (match != 0 && match != o.id) {
 				// Used by another resident (of this village, or of one
 				// this load does not cover).
@@ -206,11 +252,12 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 			match = o.id
 		}
 	}
+
 	// The household, created or updated as the row says.
 	hk := b.householdKey(r.VillageID, hnum)
-	h := b.households[hk]
-	if h == nil {
-		h = &hhState{created: true}
+	h, ok := b.households[hk]
+	if !ok {
+		h = hhState{created: true}
 		if b.writing() {
 			id, err := b.w.addHousehold(b.now, domain.Household{VillageID: r.VillageID, Number: hnum, Hamlet: textvi.Normalize(row.Household.Hamlet),
 				Address: textvi.Normalize(row.Household.Address), Bank: row.Household.Bank, Zalo: row.Household.Zalo})
@@ -221,33 +268,34 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 		}
 		b.households[hk] = h
 		res.HouseholdsCreated++
-	} else if !h.created && mergeHousehold(h.h, row.Household) {
-		if b.writing() {
-			if err := b.w.updateHousehold(b.now, h.h); err != nil {
-				return err
+	} else if !h.created {
+		if stored := &b.existingHH[h.ex]; mergeHousehold(stored, row.Household) {
+			if b.writing() {
+				if err := b.w.updateHousehold(b.now, stored); err != nil {
+					return err
+				}
 			}
+			res.HouseholdsUpdated++
 		}
-		res.HouseholdsUpdated++
 	}
 	r.HouseholdID = h.id
 	if match == 0 {
-		// A second row for the same person (no CCCD) is a mistake in the
-		// file, not a second person.
-		if v, ok := b.people[pk]; ok && v < 0 {
-			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file_row", "other_row", int(-v)).WithField("full_name"))
+		if dupRow != 0 {
+			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file_row", "other_row", int(dupRow)).WithField("full_name"))
 			return nil
 		}
-		b.people[pk] = -int64(row.Pos.Row)
+		b.chunk.pending[pk] = int32(row.Pos.Row)
 		res.Created++
 		if !b.writing() {
 			return nil
 		}
-		id, err := b.w.addResident(r, fold, b.col, b.now)
+		id, err := b.w.addResident(r, fold, b.col, b.now, int32(row.Pos.Row))
 		if err != nil {
 			return err
 		}
 		if r.Relation == "chu_ho" {
-			b.w.headJoined(h, id)
+			b.w.headJoined(&h, id)
+			b.households[hk] = h
 		}
 		return nil
 	}
@@ -293,45 +341,50 @@ func (b *PeopleBatch) loadVillage(v int64) error {
 			rs.Close()
 			return internal("load households", err)
 		}
-		b.households[b.householdKey(v, h.Number)] = &hhState{id: h.ID, h: &h}
+		b.households[b.householdKey(v, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
+		b.existingHH = append(b.existingHH, h)
 	}
 	if err := rs.Close(); err != nil {
 		return internal("load households", err)
-	}
-	rs, err = b.tx.QueryContext(b.ctx, `SELECT r.id, r.full_name, r.birth_date, COALESCE(h.number, '') FROM residents r
-		LEFT JOIN households h ON h.id = r.household_id AND h.village_id = r.village_id WHERE r.village_id = $1`, v)
-	if err != nil {
-		return internal("load residents", err)
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var id int64
-		var name, hnum string
-		var birth domain.Date
-		if err := rs.Scan(&id, &name, &birth, &hnum); err != nil {
-			return internal("load residents", err)
-		}
-		b.people[b.personKey(v, textvi.Fold(name), birth, hnum)] = id
-	}
-	if err := rs.Err(); err != nil {
-		return internal("load residents", err)
 	}
 	b.villages[v] = true
 	return nil
 }
 
-// lookupCCCDs finds which of the rows' CCCDs are already on a resident,
-// anywhere (CCCD is unique nationally, not per village). A CCCD this load
-// wrote is found too, but its rows are duplicates in the file already.
-func (b *PeopleBatch) lookupCCCDs(rows []PersonRow) error {
-	b.owners = map[string]cccdOwner{}
-	var all []string
+// lookup reads what the chunk's rows are checked against: the residents
+// already holding their CCCDs, anywhere (CCCD is unique nationally, not
+// per village), and the members stored in their households (a person is
+// matched by name + birth date within the household). Both find the
+// rows this load wrote in earlier chunks too.
+func (b *PeopleBatch) lookup(rows []PersonRow) error {
+	clear(b.chunk.owners)
+	clear(b.chunk.found)
+	var cccds []string
+	type hhRef struct {
+		village int64
+		number  string
+	}
+	households := map[int64]hhRef{}
+	var ids []int64
 	for _, r := range rows {
 		if c := cleanCCCD(r.Resident.CCCD); c != "" {
-			all = append(all, c)
+			cccds = append(cccds, c)
+		}
+		hnum := textvi.Normalize(r.Household.Number)
+		h, ok := b.households[b.householdKey(r.VillageID, hnum)]
+		if _, seen := households[h.id]; ok && h.id != 0 && !seen {
+			households[h.id] = hhRef{r.VillageID, hnum}
+			ids = append(ids, h.id)
 		}
 	}
-	return b.w.cccdOwners(all, b.owners)
+	if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
+		return err
+	}
+	return b.w.members(ids, func(id, household, village int64, name string, birth domain.Date) {
+		if h := households[household]; h.village == village {
+			b.chunk.found[b.personKey(village, textvi.Fold(name), birth, h.number)] = id
+		}
+	})
 }
 
 func cleanCCCD(c string) string {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,13 +32,17 @@ type peopleWriter struct {
 	updates []domain.Resident
 	headFix []int64 // (household, head) pairs for households written before their head came
 
-	created  []idRange          // the residents this load created, for the audit
+	created  []idRange          // the residents this load created, for the audit and rowOf
+	rows     []int32            // the row of each created resident, in id order
 	recheck  map[int64]struct{} // households whose head may have changed: recomputed at the end
 	inserted map[int64]bool     // villages the load inserted into
 	triggers map[string]string  // SQLite: the insert triggers dropped for the load, by name
 }
 
-type idRange struct{ from, to int64 }
+type idRange struct {
+	from, to int64
+	at       int // index in rows of from
+}
 
 type idPool struct {
 	table string
@@ -137,7 +142,7 @@ func (w *peopleWriter) updateHousehold(now time.Time, h *domain.Household) error
 }
 
 // addResident queues a new resident and returns its id.
-func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.Collator, now time.Time) (int64, error) {
+func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.Collator, now time.Time, row int32) (int64, error) {
 	id, err := w.take(&w.residentIDs)
 	if err != nil {
 		return 0, err
@@ -150,9 +155,61 @@ func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.C
 	if n := len(w.created); n > 0 && w.created[n-1].to == id-1 {
 		w.created[n-1].to = id
 	} else {
-		w.created = append(w.created, idRange{id, id})
+		w.created = append(w.created, idRange{id, id, len(w.rows)})
 	}
+	w.rows = append(w.rows, row)
 	return id, nil
+}
+
+// rowOf says whether this load created resident id (ids are taken in
+// increasing order), and from which row.
+func (w *peopleWriter) rowOf(id int64) (int32, bool) {
+	i, _ := slices.BinarySearchFunc(w.created, id, func(r idRange, id int64) int {
+		switch {
+		case r.to < id:
+			return -1
+		case r.from > id:
+			return 1
+		}
+		return 0
+	})
+	if i == len(w.created) || w.created[i].from > id || w.created[i].to < id {
+		return 0, false
+	}
+	return w.rows[w.created[i].at+int(id-w.created[i].from)], true
+}
+
+// members calls fn with each resident stored in the households.
+func (w *peopleWriter) members(households []int64, fn func(id, household, village int64, name string, birth domain.Date)) error {
+	for start := 0; start < len(households); start += cccdsPerLookup {
+		part := households[start:min(start+cccdsPerLookup, len(households))]
+		args := make([]any, cccdsPerLookup)
+		for i := range args {
+			args[i] = part[min(i, len(part)-1)]
+		}
+		st, err := w.stmt("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id IN (" + w.params(0, cccdsPerLookup) + ")")
+		if err != nil {
+			return err
+		}
+		rs, err := st.QueryContext(w.ctx, args...)
+		if err != nil {
+			return internal("members", err)
+		}
+		for rs.Next() {
+			var id, household, village int64
+			var name string
+			var birth domain.Date
+			if err := rs.Scan(&id, &household, &village, &name, &birth); err != nil {
+				rs.Close()
+				return internal("members", err)
+			}
+			fn(id, household, village, name, birth)
+		}
+		if err := rs.Close(); err != nil {
+			return internal("members", err)
+		}
+	}
+	return nil
 }
 
 // headJoined notes that resident id, a head of household (chu_ho), joined
@@ -330,17 +387,24 @@ func (w *peopleWriter) fixHeads() error {
 	return nil
 }
 
-// createdList is the created residents' ids, comma-separated.
+// createdList is the created residents' ids, comma-separated, a run of
+// three or more consecutive ids written first-last ("7,9-1008"): a
+// million-row load is one short entry, not 8 MB of digits.
 func (w *peopleWriter) createdList() string {
-	var b strings.Builder
-	var buf [20]byte
+	var b []byte
 	for _, r := range w.created {
-		for id := r.from; id <= r.to; id++ {
-			if b.Len() > 0 {
-				b.WriteByte(',')
-			}
-			b.Write(strconv.AppendInt(buf[:0], id, 10))
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, r.from, 10)
+		switch {
+		case r.to == r.from+1:
+			b = append(b, ',')
+			b = strconv.AppendInt(b, r.to, 10)
+		case r.to > r.from:
+			b = append(b, '-')
+			b = strconv.AppendInt(b, r.to, 10)
 		}
 	}
-	return b.String()
+	return string(b)
 }
