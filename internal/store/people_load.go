@@ -56,6 +56,9 @@ type chunkState struct {
 	found       map[pkey]int64       // person keys of the chunk's households' stored members → resident
 	pending     map[pkey]int32       // person key → row, new people of the chunk
 	pendingCCCD map[uint64]int32     // CCCD → row, of the chunk
+	// The chunk before's, while its rows are being written.
+	prevPending     map[pkey]int32
+	prevPendingCCCD map[uint64]int32
 }
 
 // pkey is a 128-bit hash of a person's or household's key: at a million
@@ -108,9 +111,13 @@ func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOpt
 			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 			villages: map[int64]bool{}, claimed: map[int64]struct{}{}, households: map[pkey]hhState{},
 			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
-			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{}}}
+			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
+				prevPending: map[pkey]int32{}, prevPendingCCCD: map[uint64]int32{}}}
 		b.w = newPeopleWriter(s, ctx, tx)
 		err := feed(b)
+		if werr := b.w.wait(); err == nil {
+			err = werr
+		}
 		res = b.res
 		if err != nil {
 			return err
@@ -171,22 +178,32 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 			return nil, err
 		}
 	}
+	c := &b.chunk
 	if b.writing() {
 		if err := b.w.flush(); err != nil {
 			return nil, err
 		}
+		// The chunk's keys stay at hand until its rows are in the database.
+		c.prevPending, c.pending = c.pending, c.prevPending
+		c.prevPendingCCCD, c.pendingCCCD = c.pendingCCCD, c.prevPendingCCCD
 	} else {
-		// Not written: remember the chunk's new people and CCCDs.
+		// Not written: remember the chunk's new people and CCCDs. The
+		// chunk before is in the database once its batch is done.
+		if err := b.w.wait(); err != nil {
+			return nil, err
+		}
+		clear(c.prevPending)
+		clear(c.prevPendingCCCD)
 		b.w.drop()
-		for k, row := range b.chunk.pending {
+		for k, row := range c.pending {
 			b.unwritten[k] = row
 		}
-		for k, row := range b.chunk.pendingCCCD {
+		for k, row := range c.pendingCCCD {
 			b.unwrittenCCCD[k] = row
 		}
 	}
-	clear(b.chunk.pending)
-	clear(b.chunk.pendingCCCD)
+	clear(c.pending)
+	clear(c.pendingCCCD)
 	return b.res.Rejected[before:], nil
 }
 
@@ -215,6 +232,9 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	// person.
 	dupRow := b.chunk.pending[pk]
 	if dupRow == 0 {
+		dupRow = b.chunk.prevPending[pk]
+	}
+	if dupRow == 0 {
 		dupRow = b.unwritten[pk]
 	}
 	var match int64
@@ -228,6 +248,9 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	if r.CCCD != "" {
 		ck := cccdKey(r.CCCD, b.seeds[0])
 		first := b.chunk.pendingCCCD[ck]
+		if first == 0 {
+			first = b.chunk.prevPendingCCCD[ck]
+		}
 		if first == 0 {
 			first = b.unwrittenCCCD[ck]
 		}
@@ -331,20 +354,15 @@ func (b *PeopleBatch) loadVillage(v int64) error {
 	if !ok {
 		return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
 	}
-	rs, err := b.tx.QueryContext(b.ctx, "SELECT "+householdCols+" FROM households h WHERE h.village_id = $1", v)
-	if err != nil {
-		return internal("load households", err)
-	}
-	for rs.Next() {
+	if err := b.w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id = $1", []any{v}, func(rs *sql.Rows) error {
 		h, err := scanHousehold(rs)
 		if err != nil {
-			rs.Close()
-			return internal("load households", err)
+			return err
 		}
 		b.households[b.householdKey(v, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
 		b.existingHH = append(b.existingHH, h)
-	}
-	if err := rs.Close(); err != nil {
+		return nil
+	}); err != nil {
 		return internal("load households", err)
 	}
 	b.villages[v] = true

@@ -12,12 +12,18 @@ import "strings"
 // are statement triggers over the inserted rows: cheap, left alone.
 var bulkInsertTriggers = []string{"village_revs_resident_ins", "village_revs_resident_hh_ins", "village_revs_household_ins"}
 
-// suspendTriggers drops the bulk insert triggers, once, keeping their text.
+// suspendTriggers drops the bulk insert triggers, once, keeping their
+// text, and defers the foreign key checks to the commit.
 func (w *peopleWriter) suspendTriggers() error {
 	if w.s.dialect.name != "sqlite" || w.triggers != nil {
 		return nil
 	}
 	w.triggers = map[string]string{}
+	// Foreign keys checked at commit (SQLite resets this at the end of the
+	// transaction): with dialect.bulkInsert, no statement journal.
+	if _, err := w.tx.ExecContext(w.ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+		return internal("defer foreign keys", err)
+	}
 	rs, err := w.tx.QueryContext(w.ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('"+strings.Join(bulkInsertTriggers, "', '")+"')")
 	if err != nil {
 		return internal("triggers", err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"thonso/internal/domain"
@@ -22,21 +23,43 @@ type peopleWriter struct {
 	tx  *sql.Tx
 
 	residentIDs, householdIDs idPool
-	stmts                     map[string]*sql.Stmt
+	// mu is held around each use of the transaction (a statement, or a
+	// query and the reading of its rows): the batch in flight writes from
+	// its own goroutine, and a PostgreSQL connection serves one statement
+	// at a time. It guards stmts too.
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
 
-	hhArgs  []any // queued households, householdInsertCols each
-	hhN     int
-	hhHead  map[int64]int // queued household id → index of its head_id in hhArgs
-	resArgs []any         // queued residents, residentLoadCols each
-	resN    int
-	updates []domain.Resident
-	headFix []int64 // (household, head) pairs for households written before their head came
+	q      *writeBatch   // the chunk's writes, being queued
+	hhHead map[int64]int // household queued in q → index of its head_id in q.hhArgs
+	// The chunk before is written by its own goroutine while the next one
+	// is checked (database/sql serialises the two on the connection): at
+	// most one batch is in flight.
+	inflight chan error
+	sent     *writeBatch // the batch in flight, then a spare
 
 	created  []idRange          // the residents this load created, for the audit and rowOf
 	rows     []int32            // the row of each created resident, in id order
 	recheck  map[int64]struct{} // households whose head may have changed: recomputed at the end
 	inserted map[int64]bool     // villages the load inserted into
 	triggers map[string]string  // SQLite: the insert triggers dropped for the load, by name
+}
+
+// writeBatch is one chunk's writes.
+type writeBatch struct {
+	hhArgs  []any // households, householdLoadCols each
+	hhN     int
+	resArgs []any // residents, residentLoadCols each
+	resN    int
+	updates []domain.Resident
+	headFix []int64 // (household, head) pairs for households written before their head came
+}
+
+func (q *writeBatch) reset() {
+	clear(q.hhArgs)
+	clear(q.resArgs)
+	q.hhArgs, q.resArgs, q.hhN, q.resN = q.hhArgs[:0], q.resArgs[:0], 0, 0
+	q.updates, q.headFix = q.updates[:0], q.headFix[:0]
 }
 
 type idRange struct {
@@ -70,10 +93,10 @@ func residentLoadCols() []string {
 
 func newPeopleWriter(s *Store, ctx context.Context, tx *sql.Tx) *peopleWriter {
 	return &peopleWriter{s: s, ctx: ctx, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
-		stmts: map[string]*sql.Stmt{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
+		stmts: map[string]*sql.Stmt{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
-// stmt prepares q once per transaction.
+// stmt prepares q once per transaction; w.mu is held.
 func (w *peopleWriter) stmt(q string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[q]; ok {
 		return st, nil
@@ -89,6 +112,8 @@ func (w *peopleWriter) stmt(q string) (*sql.Stmt, error) {
 func (w *peopleWriter) take(p *idPool) (int64, error) {
 	if w.s.dialect.name == "postgres" {
 		if len(p.ids) == 0 {
+			w.mu.Lock()
+			defer w.mu.Unlock()
 			rs, err := w.tx.QueryContext(w.ctx, "SELECT nextval(pg_get_serial_sequence('"+p.table+"', 'id')) FROM generate_series(1, 1000)")
 			if err != nil {
 				return 0, internal("ids", err)
@@ -110,6 +135,8 @@ func (w *peopleWriter) take(p *idPool) (int64, error) {
 		return id, nil
 	}
 	if p.next == 0 {
+		w.mu.Lock()
+		defer w.mu.Unlock()
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(max(id), 0) + 1 FROM "+p.table).Scan(&p.next); err != nil {
 			return 0, internal("ids", err)
 		}
@@ -125,13 +152,16 @@ func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, e
 		return 0, err
 	}
 	w.inserted[h.VillageID] = true
-	w.hhHead[id] = len(w.hhArgs) + householdHeadCol
-	w.hhArgs = append(w.hhArgs, id, h.VillageID, h.Number, h.Hamlet, h.Address, nil, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, now, 1)
-	w.hhN++
+	q := w.q
+	w.hhHead[id] = len(q.hhArgs) + householdHeadCol
+	q.hhArgs = append(q.hhArgs, id, h.VillageID, h.Number, h.Hamlet, h.Address, nil, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, now, 1)
+	q.hhN++
 	return id, nil
 }
 
 func (w *peopleWriter) updateHousehold(now time.Time, h *domain.Household) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	st, err := w.stmt(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
 		updated_at = $7, version = version + 1 WHERE id = $8`)
 	if err != nil {
@@ -148,10 +178,11 @@ func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.C
 		return 0, err
 	}
 	w.inserted[r.VillageID] = true
-	w.resArgs = append(w.resArgs, id)
-	w.resArgs = appendResidentArgs(w.resArgs, r, fold, col)
-	w.resArgs = append(w.resArgs, now, now, 1)
-	w.resN++
+	q := w.q
+	q.resArgs = append(q.resArgs, id)
+	q.resArgs = appendResidentArgs(q.resArgs, r, fold, col)
+	q.resArgs = append(q.resArgs, now, now, 1)
+	q.resN++
 	if n := len(w.created); n > 0 && w.created[n-1].to == id-1 {
 		w.created[n-1].to = id
 	} else {
@@ -187,25 +218,17 @@ func (w *peopleWriter) members(households []int64, fn func(id, household, villag
 		for i := range args {
 			args[i] = part[min(i, len(part)-1)]
 		}
-		st, err := w.stmt("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id IN (" + w.params(0, cccdsPerLookup) + ")")
-		if err != nil {
-			return err
-		}
-		rs, err := st.QueryContext(w.ctx, args...)
-		if err != nil {
-			return internal("members", err)
-		}
-		for rs.Next() {
-			var id, household, village int64
-			var name string
-			var birth domain.Date
-			if err := rs.Scan(&id, &household, &village, &name, &birth); err != nil {
-				rs.Close()
-				return internal("members", err)
-			}
-			fn(id, household, village, name, birth)
-		}
-		if err := rs.Close(); err != nil {
+		if err := w.query("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id IN ("+w.params(0, cccdsPerLookup)+")", args,
+			func(rs *sql.Rows) error {
+				var id, household, village int64
+				var name string
+				var birth domain.Date
+				if err := rs.Scan(&id, &household, &village, &name, &birth); err != nil {
+					return err
+				}
+				fn(id, household, village, name, birth)
+				return nil
+			}); err != nil {
 			return internal("members", err)
 		}
 	}
@@ -224,21 +247,47 @@ func (w *peopleWriter) headJoined(h *hhState, id int64) {
 	}
 	h.head = id
 	if i, queued := w.hhHead[h.id]; queued {
-		w.hhArgs[i] = id
+		w.q.hhArgs[i] = id
 		return
 	}
-	w.headFix = append(w.headFix, h.id, id)
+	w.q.headFix = append(w.q.headFix, h.id, id)
 }
 
 // updateResident queues the update of a matched resident.
 func (w *peopleWriter) updateResident(r domain.Resident, oldHousehold int64) {
-	w.updates = append(w.updates, r)
+	w.q.updates = append(w.q.updates, r)
 	w.recheck[oldHousehold] = struct{}{}
 	w.recheck[r.HouseholdID] = struct{}{}
 }
 
+// query runs a prepared query and reads every row with fn, holding w.mu.
+func (w *peopleWriter) query(q string, args []any, fn func(*sql.Rows) error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	rs, err := st.QueryContext(w.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := fn(rs); err != nil {
+			return err
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	return rs.Close()
+}
+
 // resident reads a stored resident matched by a row.
 func (w *peopleWriter) resident(id int64) (domain.Resident, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	st, err := w.stmt("SELECT " + residentCols + " FROM residents r WHERE r.id = $1")
 	if err != nil {
 		return domain.Resident{}, err
@@ -255,24 +304,16 @@ func (w *peopleWriter) cccdOwners(all []string, out map[string]cccdOwner) error 
 		for i := range args {
 			args[i] = part[min(i, len(part)-1)] // padded: one statement for every lookup
 		}
-		st, err := w.stmt("SELECT cccd, id, village_id FROM residents WHERE cccd IN (" + w.params(0, cccdsPerLookup) + ")")
-		if err != nil {
-			return err
-		}
-		rs, err := st.QueryContext(w.ctx, args...)
-		if err != nil {
-			return internal("cccd owners", err)
-		}
-		for rs.Next() {
-			var c string
-			var o cccdOwner
-			if err := rs.Scan(&c, &o.id, &o.village); err != nil {
-				rs.Close()
-				return internal("cccd owners", err)
-			}
-			out[c] = o
-		}
-		if err := rs.Close(); err != nil {
+		if err := w.query("SELECT cccd, id, village_id FROM residents WHERE cccd IN ("+w.params(0, cccdsPerLookup)+")", args,
+			func(rs *sql.Rows) error {
+				var c string
+				var o cccdOwner
+				if err := rs.Scan(&c, &o.id, &o.village); err != nil {
+					return err
+				}
+				out[c] = o
+				return nil
+			}); err != nil {
 			return internal("cccd owners", err)
 		}
 	}
@@ -297,65 +338,99 @@ func (w *peopleWriter) insertRows(table string, cols []string, per int, args []a
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)
 		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		b.WriteString(w.s.dialect.bulkInsert + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		for i := 0; i < k; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString("(" + w.params(i*width, width) + ")")
 		}
-		st, err := w.stmt(b.String())
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(w.ctx, args[start*width:(start+k)*width]...); err != nil {
+		if err := w.exec(b.String(), args[start*width:(start+k)*width]...); err != nil {
 			return internal("insert "+table, err)
 		}
 	}
 	return nil
 }
 
-// flush sends the queued writes: households before the residents that
-// point at them.
+// flush sends the chunk's queued writes, in a goroutine, once the chunk
+// before is written.
 func (w *peopleWriter) flush() error {
-	if w.hhN+w.resN > 0 {
-		if err := w.suspendTriggers(); err != nil {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	q := w.q
+	w.q, w.sent = w.sent, q
+	if w.q == nil {
+		w.q = &writeBatch{}
+	}
+	clear(w.hhHead)
+	done := make(chan error, 1)
+	w.inflight = done
+	go func() { done <- w.write(q) }()
+	return nil
+}
+
+// wait waits for the batch in flight, if any, and returns its error.
+func (w *peopleWriter) wait() error {
+	if w.inflight == nil {
+		return nil
+	}
+	err := <-w.inflight
+	w.inflight = nil
+	w.sent.reset()
+	return err
+}
+
+// write sends a batch: households before the residents that point at them.
+func (w *peopleWriter) write(q *writeBatch) error {
+	if q.hhN+q.resN > 0 {
+		w.mu.Lock()
+		err := w.suspendTriggers()
+		w.mu.Unlock()
+		if err != nil {
 			return err
 		}
 	}
-	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, w.hhArgs, w.hhN); err != nil {
+	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, q.hhArgs, q.hhN); err != nil {
 		return err
 	}
-	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, w.resArgs, w.resN); err != nil {
+	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, q.resArgs, q.resN); err != nil {
 		return err
 	}
-	if len(w.updates) > 0 {
+	if len(q.updates) > 0 {
 		col := textvi.NewCollator()
-		for _, r := range w.updates {
-			if err := w.s.updateResident(w.ctx, w.tx, r, col); err != nil {
+		for _, r := range q.updates {
+			w.mu.Lock()
+			err := w.s.updateResident(w.ctx, w.tx, r, col)
+			w.mu.Unlock()
+			if err != nil {
 				return err
 			}
 		}
 	}
-	for i := 0; i < len(w.headFix); i += 2 {
-		st, err := w.stmt("UPDATE households SET head_id = $1 WHERE id = $2")
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(w.ctx, w.headFix[i+1], w.headFix[i]); err != nil {
+	for i := 0; i < len(q.headFix); i += 2 {
+		if err := w.exec("UPDATE households SET head_id = $1 WHERE id = $2", q.headFix[i+1], q.headFix[i]); err != nil {
 			return internal("household head", err)
 		}
 	}
-	w.drop()
 	return nil
 }
 
-// drop forgets the queued writes (a load that will be rolled back).
+// exec runs a prepared statement, holding w.mu.
+func (w *peopleWriter) exec(q string, args ...any) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, args...)
+	return err
+}
+
+// drop forgets the chunk's queued writes (a load that will be rolled back).
 func (w *peopleWriter) drop() {
-	clear(w.hhArgs)
-	clear(w.resArgs)
-	w.hhArgs, w.resArgs, w.hhN, w.resN = w.hhArgs[:0], w.resArgs[:0], 0, 0
-	w.updates, w.headFix = w.updates[:0], w.headFix[:0]
+	w.q.reset()
 	clear(w.hhHead)
 }
 
