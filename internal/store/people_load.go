@@ -106,14 +106,14 @@ func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOpt
 			defer s.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
 		}
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		b := &PeopleBatch{s: s, ctx: ctx, tx: tx, opt: opt, scope: a.Scope(domain.PermResidentEdit), today: domain.DateOf(s.now()), now: s.now(),
 			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 			villages: map[int64]bool{}, claimed: map[int64]struct{}{}, households: map[pkey]hhState{},
 			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
 			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
 				prevPending: map[pkey]int32{}, prevPendingCCCD: map[uint64]int32{}}}
-		b.w = newPeopleWriter(s, ctx, tx)
+		b.w = newPeopleWriter(s, ctx, conn, tx)
 		err := feed(b)
 		if werr := b.w.wait(); err == nil {
 			err = werr

@@ -18,9 +18,10 @@ import (
 // SQLite the load is the only writer (BEGIN IMMEDIATE), so max(id)+1 on;
 // on PostgreSQL from the table's sequence, a thousand at a time.
 type peopleWriter struct {
-	s   *Store
-	ctx context.Context
-	tx  *sql.Tx
+	s    *Store
+	ctx  context.Context
+	conn *sql.Conn // tx's: PostgreSQL's COPY goes through it
+	tx   *sql.Tx
 
 	residentIDs, householdIDs idPool
 	// mu is held around each use of the transaction (a statement, or a
@@ -91,8 +92,8 @@ func residentLoadCols() []string {
 	return append(append([]string{"id"}, cols...), "created_at", "updated_at", "version")
 }
 
-func newPeopleWriter(s *Store, ctx context.Context, tx *sql.Tx) *peopleWriter {
-	return &peopleWriter{s: s, ctx: ctx, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
+func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx) *peopleWriter {
+	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
 		stmts: map[string]*sql.Stmt{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
@@ -335,6 +336,9 @@ func (w *peopleWriter) params(k, n int) string {
 // insertRows inserts n queued rows of len(cols) arguments each.
 func (w *peopleWriter) insertRows(table string, cols []string, per int, args []any, n int) error {
 	width := len(cols)
+	if w.s.dialect.name == "postgres" && n > 0 {
+		return internal("copy "+table, w.copyRows(table, cols, args, n))
+	}
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)
 		var b strings.Builder
