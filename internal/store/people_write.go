@@ -28,8 +28,9 @@ type peopleWriter struct {
 	// query and the reading of its rows): the batch in flight writes from
 	// its own goroutine, and a PostgreSQL connection serves one statement
 	// at a time. It guards stmts too.
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	inserts map[string]string // "table/rows" → the INSERT's text (the writing goroutine's own)
 
 	q      *writeBatch   // the chunk's writes, being queued
 	hhHead map[int64]int // household queued in q → index of its head_id in q.hhArgs
@@ -94,7 +95,7 @@ func residentLoadCols() []string {
 
 func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx) *peopleWriter {
 	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
-		stmts: map[string]*sql.Stmt{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
+		stmts: map[string]*sql.Stmt{}, inserts: map[string]string{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
 // stmt prepares q once per transaction; w.mu is held.
@@ -341,15 +342,21 @@ func (w *peopleWriter) insertRows(table string, cols []string, per int, args []a
 	}
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)
-		var b strings.Builder
-		b.WriteString(w.s.dialect.bulkInsert + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		for i := 0; i < k; i++ {
-			if i > 0 {
-				b.WriteString(", ")
+		key := table + "/" + strconv.Itoa(k)
+		q, ok := w.inserts[key]
+		if !ok {
+			var b strings.Builder
+			b.WriteString(w.s.dialect.bulkInsert + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+			for i := 0; i < k; i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(" + w.params(i*width, width) + ")")
 			}
-			b.WriteString("(" + w.params(i*width, width) + ")")
+			q = b.String()
+			w.inserts[key] = q
 		}
-		if err := w.exec(b.String(), args[start*width:(start+k)*width]...); err != nil {
+		if err := w.exec(q, args[start*width:(start+k)*width]...); err != nil {
 			return internal("insert "+table, err)
 		}
 	}

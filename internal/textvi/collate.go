@@ -14,6 +14,7 @@ import (
 type Collator struct {
 	c   *collate.Collator
 	buf collate.Buffer // reused by SortKey: 4 KB a call otherwise
+	hex []byte
 }
 
 // NewCollator returns a Vietnamese collator.
@@ -35,7 +36,9 @@ func SortBy[T any](c *Collator, items []T, key func(T) string) {
 // (hex of the collation key), so a database can ORDER BY it on any engine.
 func (c *Collator) SortKey(s string) string {
 	c.buf.Reset()
-	return hex.EncodeToString(c.c.KeyFromString(&c.buf, s))
+	k := c.c.KeyFromString(&c.buf, s)
+	c.hex = hex.AppendEncode(c.hex[:0], k)
+	return string(c.hex)
 }
 
 // PersonSortKey orders people as Vietnamese lists do: by given name (the
