@@ -23,6 +23,25 @@ func (b *PeopleBatch) audit(a *domain.Actor) error {
 // ancestor of all its villages; 0 when they share none.
 func (b *PeopleBatch) commonUnit() (int64, error) {
 	parent := map[int64]int64{}
+	if len(b.villages) > 50 {
+		// Many villages: every unit's parent today in one query, not one
+		// query per unit (a unit without one is asked for below).
+		rs, err := b.s.r.QueryContext(b.ctx, "SELECT p.unit_id, p.parent_id FROM unit_parents p WHERE "+live("p", 1), b.today)
+		if err != nil {
+			return 0, internal("parents", err)
+		}
+		for rs.Next() {
+			var u, p int64
+			if err := rs.Scan(&u, &p); err != nil {
+				rs.Close()
+				return 0, internal("parents", err)
+			}
+			parent[u] = p
+		}
+		if err := rs.Close(); err != nil {
+			return 0, internal("parents", err)
+		}
+	}
 	var common []int64 // top first
 	first := true
 	for v := range b.villages {
