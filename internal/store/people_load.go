@@ -13,13 +13,14 @@ import (
 )
 
 // PeopleBatch is a bulk load of residents in progress inside its one
-// transaction (see StreamPeople). Rows come in chunks, in file order; it
-// keeps only what the checks across the whole load need, in compact form
-// (docs/decisions.md "Streaming resident imports"): 16-byte hashes of the
-// person keys (name + birth + household, per village) with the row or
-// resident they belong to, the CCCDs seen as numbers with their row, one
-// small record per household, and the ids of the existing people already
-// matched. Nothing grows with a row's text.
+// transaction (see StreamPeople). Rows come in chunks, in file order, and
+// are written when their chunk ends, so the checks across the whole load
+// (a CCCD or a person an earlier row has) find the earlier rows in the
+// database, as they find the stored people (docs/decisions.md "Streaming
+// resident imports"). Memory holds a chunk, 4 bytes a written row (its
+// row number), a small record a household, the ids of the stored people
+// already matched, and, for rows not written (a dry run, a refused load),
+// 128-bit hashes of their keys: nothing grows with a row's text.
 type PeopleBatch struct {
 	s     *Store
 	ctx   context.Context
