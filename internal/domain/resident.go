@@ -238,7 +238,7 @@ func CheckCCCD(c string, sex Sex, birthYear int) error {
 		return Errorf(EINVALID, "cccd.invalid", "value", c).WithField("cccd")
 	}
 	code := int(c[3] - '0')
-	century := map[int]int{0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[code]
+	century := [10]int{1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800}[code] // an array: a map literal allocated 1 KB a call
 	female := code%2 == 1
 	year := century + int(c[4]-'0')*10 + int(c[5]-'0')
 	if (sex == SexFemale) != female || (sex != SexFemale && sex != SexMale) || year != birthYear {

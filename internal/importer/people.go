@@ -1,8 +1,11 @@
 package importer
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"thonso/internal/domain"
@@ -36,70 +39,80 @@ func (r PeopleReport) Refused(opt PeopleOptions) bool { return len(r.Problems) >
 // spreadsheet, no header, legacy font) come back as *domain.FileErrors;
 // problems of rows are listed in the report, and unless ValidOnly they
 // refuse the whole file (*domain.FileErrors too, nothing written).
+//
+// The file is streamed into the transaction a chunk of rows at a time
+// (docs/decisions.md "Streaming resident imports"): memory holds one
+// chunk, the rejected rows and a few compact bytes per row for the checks
+// across the file, never the whole file. A problem found anywhere rolls
+// the whole transaction back; the rows after it are still checked, so
+// the report lists every problem at once.
 func ImportPeople(ctx context.Context, s *store.Store, a *domain.Actor, r io.Reader, name string, today domain.Date, opt PeopleOptions) (PeopleReport, error) {
 	var rep PeopleReport
-	var rows []store.PersonRow
-	// kept holds, for each row in rows, only what a rejected-rows file
-	// needs (its number and cells): the parsed rows are in rows already.
-	var kept []ResidentRow
-	villages := map[string]int64{}
-	info, err := ReadResidents(r, name, ResidentOptions{Today: today, MaxRows: opt.MaxRows}, func(row ResidentRow) error {
-		if opt.Progress != nil && len(kept)%1000 == 0 {
-			opt.Progress(len(kept), 0)
-		}
-		if len(row.Errors) > 0 {
-			rep.reject(name, row, row.Errors...)
-			return nil
-		}
-		vid := opt.VillageID
-		if vid == 0 {
-			id, err := resolveVillage(ctx, s, villages, row.Village, today)
+	var fromStore []int // indexes in rep.Problems of problems the store found: their column is known at the end
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	rd := readPeople(readCtx, s, r, name, today, opt)
+	apply := store.PeopleOptions{DryRun: opt.DryRun, ValidOnly: opt.ValidOnly, Source: name}
+	res, err := s.StreamPeople(ctx, a, apply, func(b *store.PeopleBatch) error {
+		for c := range rd.chunks {
+			if c.refuse {
+				b.Refuse()
+			}
+			if len(c.rows) == 0 {
+				continue
+			}
+			rejected, err := b.Add(c.rows)
 			if err != nil {
-				e, _ := domain.AsError(err)
-				rep.reject(name, row, CellError{Column: "Thôn", Err: e})
-				return nil
+				return err
 			}
-			vid = id
+			for _, re := range rejected {
+				for i := range c.rows {
+					if c.rows[i].Pos.Row == re.Row {
+						fromStore = append(fromStore, len(rep.Problems))
+						rep.reject(name, ResidentRow{Row: re.Row, Values: c.values[i]}, CellError{Err: re.Err})
+						break
+					}
+				}
+			}
+			select {
+			case rd.free <- c:
+			default:
+			}
 		}
-		rows = append(rows, store.PersonRow{Pos: domain.Pos{File: name, Row: row.Row}, VillageID: vid,
-			Household: domain.Household{Number: row.Household, Hamlet: row.Hamlet, Address: row.Address, Bank: row.HouseholdBank, Zalo: row.HouseholdZalo},
-			Resident:  row.Resident})
-		kept = append(kept, ResidentRow{Row: row.Row, Values: row.Values})
-		return nil
+		return rd.err
 	})
-	rep.Info = info
-	if err != nil {
+	// The reader has stopped (its channel is closed) unless the store
+	// failed first: stop it and wait for it.
+	stop()
+	for range rd.chunks {
+	}
+	rep.Info = rd.info
+	if rd.err != nil && ctx.Err() == nil && !errors.Is(rd.err, context.Canceled) {
+		return rep, rd.err // the file as a whole
+	}
+	if err != nil && !errors.As(err, new(*domain.FileErrors)) {
 		return rep, err
 	}
-	byRow := make(map[int]int, len(kept)) // sheet row → index in kept
-	for i, k := range kept {
-		byRow[k.Row] = i
+	for _, i := range fromStore {
+		rep.Problems[i].Column = rep.Info.ColumnFor(fieldOf(rep.Problems[i].Err))
 	}
-	apply := store.PeopleOptions{DryRun: opt.DryRun, ValidOnly: opt.ValidOnly, Source: name, Progress: opt.Progress}
-	if len(rep.Problems) > 0 && !opt.ValidOnly {
-		// Still check the rest against the database, so the preview lists
-		// every problem at once; write nothing.
-		apply.DryRun, apply.ValidOnly = true, true
-	}
-	res, err := s.ApplyPeople(ctx, a, rows, apply)
-	if err != nil {
-		if fe, ok := err.(*domain.FileErrors); ok {
-			for _, re := range fe.Rows {
-				rep.reject(name, kept[byRow[re.Row]], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
-			}
-			return rep, rep.fileErrors()
-		}
-		return rep, err
-	}
+	rep.Problems = append(rep.Problems, rd.rejected.Problems...)
+	rep.Rejected = append(rep.Rejected, rd.rejected.Rejected...)
+	rep.sortProblems()
+	// Refused rows: nothing was written; Result says what the valid rows
+	// would do.
 	rep.Result = res
-	for _, re := range res.Rejected {
-		rep.reject(name, kept[byRow[re.Row]], CellError{Column: rep.Info.ColumnFor(fieldOf(re.Err)), Err: re.Err})
-	}
 	if len(rep.Problems) > 0 && !opt.ValidOnly {
-		// Nothing was written; Result says what the valid rows would do.
 		return rep, rep.fileErrors()
 	}
 	return rep, nil
+}
+
+// sortProblems puts the problems and rejected rows in file order: the
+// reader's and the store's come in as each finds them.
+func (rep *PeopleReport) sortProblems() {
+	slices.SortStableFunc(rep.Problems, func(x, y domain.RowError) int { return cmp.Compare(x.Row, y.Row) })
+	slices.SortStableFunc(rep.Rejected, func(x, y ResidentRow) int { return cmp.Compare(x.Row, y.Row) })
 }
 
 func (rep *PeopleReport) reject(file string, row ResidentRow, errs ...CellError) {

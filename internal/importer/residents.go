@@ -71,6 +71,11 @@ func (s SheetInfo) ColumnFor(field string) string {
 type ResidentOptions struct {
 	Today   domain.Date // for validation (future birth, age > 130) and as the date of boolean-only facts; zero: today in Vietnam
 	MaxRows int         // 0 = no limit; more rows -> file-level error import.too_many_rows
+	// StoreChecksCCCDRepeats leaves the check of a CCCD an earlier row
+	// has (cccd.duplicate_in_file) to the store, which finds the rows it
+	// wrote in the database instead of keeping every CCCD in memory
+	// (ImportPeople).
+	StoreChecksCCCDRepeats bool
 }
 
 // Fields a resident column can hold; the keys of SheetInfo.Columns.
@@ -500,7 +505,7 @@ type residentReader struct {
 	headers []string
 	col     map[string]int
 	ignored []string
-	cccdRow map[string]int // CCCD -> first row it appeared on
+	cccdRow map[uint64]int32 // CCCD (12 digits, as a number) -> first row it appeared on: a few bytes a row
 	folded  map[string]string
 }
 
@@ -525,7 +530,7 @@ func (rd *residentReader) fold(s string) string {
 }
 
 func newResidentReader(file string, opt ResidentOptions, headers []string) *residentReader {
-	rd := &residentReader{file: file, opt: opt, headers: headers, col: matchHeaders(headers), cccdRow: map[string]int{}, folded: map[string]string{}}
+	rd := &residentReader{file: file, opt: opt, headers: headers, col: matchHeaders(headers), cccdRow: map[uint64]int32{}, folded: map[string]string{}}
 	used := map[int]bool{}
 	for _, i := range rd.col {
 		used[i] = true
@@ -731,11 +736,12 @@ func (rd *residentReader) parse(row sheetRow) ResidentRow {
 			fail(fieldColumn(e.Field), e.Field, e)
 		}
 	}
-	if res.CCCD != "" && !bad["cccd"] {
-		if first, seen := rd.cccdRow[res.CCCD]; seen {
-			fail(colCCCD, "cccd", domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", first))
+	if res.CCCD != "" && !bad["cccd"] && !rd.opt.StoreChecksCCCDRepeats {
+		key, _ := strconv.ParseUint(res.CCCD, 10, 64) // cccdCell let only 12 digits through
+		if first, seen := rd.cccdRow[key]; seen {
+			fail(colCCCD, "cccd", domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", int(first)))
 		} else {
-			rd.cccdRow[res.CCCD] = row.n
+			rd.cccdRow[key] = int32(row.n)
 		}
 	}
 	return out

@@ -28,6 +28,12 @@ const residentWriteCols = `household_id, village_id, full_name, name_fold, sort_
 	left_reason, smartphone_since, smartphone_helped, vneid_since, vneid_helped, portal_since, portal_helped, account_since, bank_since, bank_helped`
 
 func residentArgs(r domain.Resident, col *textvi.Collator) []any {
+	return appendResidentArgs(make([]any, 0, 24), r, textvi.Fold(r.FullName), col)
+}
+
+// appendResidentArgs appends residentArgs to dst, with the name already
+// folded (a bulk load folds it once per row for its key too).
+func appendResidentArgs(dst []any, r domain.Resident, fold string, col *textvi.Collator) []any {
 	var phone, cccd, reason any
 	if r.Phone != "" {
 		phone = r.Phone
@@ -38,9 +44,9 @@ func residentArgs(r domain.Resident, col *textvi.Collator) []any {
 	if r.LeftReason != "" {
 		reason = string(r.LeftReason)
 	}
-	return []any{r.HouseholdID, r.VillageID, r.FullName, textvi.Fold(r.FullName), col.PersonSortKey(r.FullName), col.SortKey(r.FullName), r.BirthDate, r.YearOnly, string(r.Sex),
+	return append(dst, r.HouseholdID, r.VillageID, r.FullName, fold, col.PersonSortKey(r.FullName), col.SortKey(r.FullName), r.BirthDate, r.YearOnly, string(r.Sex),
 		phone, cccd, string(r.Relation), r.MovedIn, r.LeftOn, reason, r.Smartphone.Since, r.Smartphone.Helped, r.VNeID.Since, r.VNeID.Helped,
-		r.Portal.Since, r.Portal.Helped, r.Account().Since, r.PersonalBank.Since, r.PersonalBank.Helped}
+		r.Portal.Since, r.Portal.Helped, r.Account().Since, r.PersonalBank.Since, r.PersonalBank.Helped)
 }
 
 // normalizeResident puts a resident's text in its stored form.

@@ -65,7 +65,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	base := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	// temp_store(2): statement journals in memory. A multi-row INSERT on
+	// a table with constraints and triggers journals every page it first
+	// touches; on disk that was a tenth of a bulk import's time in write
+	// system calls.
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=temp_store(2)")
 	if err != nil {
 		return nil, openErr(path, err)
 	}

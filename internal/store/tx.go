@@ -41,6 +41,28 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// inConnTx is inTx on a connection of its own, which fn may also reach
+// below database/sql (a bulk load's COPY on PostgreSQL runs inside tx).
+func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return openErr(s.Where, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return openErr(s.Where, err)
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("commit", err)
+	}
+	return nil
+}
+
 // insertMany inserts rows in multi-row statements sized to the dialect's
 // parameter limit. With keyed set (units only) it returns the new ids by
 // "code@valid_from": RETURNING order is not promised by SQLite, so rows

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -15,27 +13,28 @@ import (
 // space and trimmed: the form every stored name takes, whatever keyboard
 // or spreadsheet it came from (many old files use decomposed NFD text).
 func Normalize(s string) string {
-	s = norm.NFC.String(s)
+	s = norm.NFC.String(s) // s itself when already NFC
+	if spacedOnce(s) {
+		return s // the common case, without allocating
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// Fold returns s lowercased, without diacritics, with đ folded to d, for
-// search: Fold("Đông Căm") == Fold("dong cam") == "dong cam". Unicode
-// decomposition leaves đ alone, so it is folded explicitly.
-func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	out = strings.Map(func(r rune) rune {
-		switch r {
-		case 'đ', 'Đ':
-			return 'd'
+// spacedOnce reports whether strings.Join(strings.Fields(s), " ") == s:
+// no white space but single ASCII spaces between words.
+func spacedOnce(s string) bool {
+	prevSpace := true
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if r != ' ' || prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
 		}
-		return unicode.ToLower(r)
-	}, out)
-	return strings.Join(strings.Fields(out), " ")
+		prevSpace = false
+	}
+	return s == "" || !prevSpace
 }
 
 // Slug returns the ASCII words of s joined by "-": "Đông Căm" → "dong-cam".

@@ -1,0 +1,469 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"hash/maphash"
+	"strconv"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+// PeopleBatch is a bulk load of residents in progress inside its one
+// transaction (see StreamPeople). Rows come in chunks, in file order, and
+// are written when their chunk ends, so the checks across the whole load
+// (a CCCD or a person an earlier row has) find the earlier rows in the
+// database, as they find the stored people (docs/decisions.md "Streaming
+// resident imports"). Memory holds a chunk, 4 bytes a written row (its
+// row number), a small record a household, the ids of the stored people
+// already matched, and, for rows not written (a dry run, a refused load),
+// 128-bit hashes of their keys: nothing grows with a row's text.
+type PeopleBatch struct {
+	s     *Store
+	ctx   context.Context
+	tx    *sql.Tx
+	opt   PeopleOptions
+	scope domain.Scope
+	today domain.Date
+	now   time.Time
+	col   *textvi.Collator
+	seeds [2]maphash.Seed
+
+	res     PeopleResult
+	refused bool // problems found outside the store: check on, write nothing
+
+	villages   map[int64]bool     // the load's villages, in scope, their households indexed
+	claimed    map[int64]struct{} // existing residents already matched by a row
+	households map[pkey]hhState   // (village, household number) → the household (no pointers: the GC skips the map)
+	existingHH []domain.Household // the households stored before the load, of its villages, as hhState.ex points
+	w          *peopleWriter      // the pending writes and prepared statements
+
+	// The people this load creates are found again in the database once
+	// written (a chunk's rows are written when the chunk ends), so that
+	// memory does not grow with the file: only the rows not written (a
+	// dry run, a refused load) are remembered, here.
+	unwritten     map[pkey]int32   // person key → row
+	unwrittenCCCD map[uint64]int32 // CCCD → row
+	chunk         chunkState
+}
+
+// chunkState is what a chunk's rows are checked against: the database
+// as the chunk began, and the chunk's rows before.
+type chunkState struct {
+	owners      map[string]cccdOwner // the chunk's CCCDs already on a resident
+	found       map[pkey]int64       // person keys of the chunk's households' stored members → resident
+	pending     map[pkey]int32       // person key → row, new people of the chunk
+	pendingCCCD map[uint64]int32     // CCCD → row, of the chunk
+	// The chunk before's, while its rows are being written.
+	prevPending     map[pkey]int32
+	prevPendingCCCD map[uint64]int32
+}
+
+// pkey is a 128-bit hash of a person's or household's key: at a million
+// rows the chance that two keys collide is about 10⁻²⁷.
+type pkey [2]uint64
+
+type hhState struct {
+	id      int64 // 0 in a dry run
+	head    int64 // created: the first head (chu_ho) of this load, its head_id
+	ex      int32 // existing: index in existingHH, as stored, for merging the rows' facts
+	created bool  // by this load
+}
+
+type cccdOwner struct{ id, village int64 }
+
+// PeopleChunk is how many rows a caller of StreamPeople should pass to Add
+// at a time: the batch's working memory is about a chunk's rows.
+const PeopleChunk = 1000
+
+var errStopLoad = errors.New("people load rolled back")
+
+// bulkCacheKB is SQLite's page cache during a bulk load (the default is
+// 2 000 KB).
+const bulkCacheKB = 16 << 10
+
+// StreamPeople runs one bulk load of residents in one transaction: feed
+// passes the rows to b.Add, chunk by chunk. A row matches an existing
+// resident by CCCD, else by name + birth date + household number; a match
+// is updated (or left unchanged), so re-importing an updated file never
+// duplicates people. Every village must be in the actor's resident:edit
+// scope (else ENOTFOUND and nothing is written). Problems are reported
+// per row; unless ValidOnly, a problem (or b.Refuse) makes the load write
+// nothing: the rows are still all checked, so every problem is listed,
+// and the transaction is rolled back (*domain.FileErrors). A dry run
+// checks and counts the same and writes nothing. The load is one audit
+// entry listing the residents it created and updated.
+func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOptions, feed func(b *PeopleBatch) error) (PeopleResult, error) {
+	var res PeopleResult
+	if s.dialect.name == "sqlite" {
+		// A page cache big enough for the indexes' working set: with the
+		// default 2 MB, a load of a million rows spills and rewrites the
+		// same index pages to the WAL again and again. It stays this size
+		// whatever the file's; it is put back after the load.
+		if _, err := s.w.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(bulkCacheKB)); err == nil {
+			defer s.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		}
+	}
+	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
+		b := &PeopleBatch{s: s, ctx: ctx, tx: tx, opt: opt, scope: a.Scope(domain.PermResidentEdit), today: domain.DateOf(s.now()), now: s.now(),
+			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+			villages: map[int64]bool{}, claimed: map[int64]struct{}{}, households: map[pkey]hhState{},
+			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
+			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
+				prevPending: map[pkey]int32{}, prevPendingCCCD: map[uint64]int32{}}}
+		b.w = newPeopleWriter(s, ctx, conn, tx)
+		err := feed(b)
+		if werr := b.w.wait(); err == nil {
+			err = werr
+		}
+		res = b.res
+		if err != nil {
+			return err
+		}
+		if !b.writing() {
+			return errStopLoad
+		}
+		if err := b.w.fixHeads(); err != nil {
+			return err
+		}
+		if res.Created+res.Updated+res.HouseholdsCreated+res.HouseholdsUpdated == 0 {
+			return nil
+		}
+		return b.audit(a)
+	})
+	if err == errStopLoad {
+		if len(res.Rejected) > 0 && !opt.ValidOnly {
+			return res, &domain.FileErrors{Rows: res.Rejected}
+		}
+		return res, nil
+	}
+	return res, err
+}
+
+// Refuse marks the load as refused by problems found outside the store
+// (rows the reader rejected): the rows still coming are checked and
+// counted, nothing is written. Without ValidOnly it has no effect.
+func (b *PeopleBatch) Refuse() {
+	if !b.opt.ValidOnly {
+		b.refused = true
+	}
+}
+
+// Result is what the load has done (or would do) so far.
+func (b *PeopleBatch) Result() PeopleResult { return b.res }
+
+func (b *PeopleBatch) writing() bool {
+	return !b.opt.DryRun && !b.refused && (b.opt.ValidOnly || len(b.res.Rejected) == 0)
+}
+
+// Add checks and applies rows (in file order) and returns the problems
+// of these rows. An error (a village out of scope, the database) ends the
+// load: StreamPeople's feed should return it.
+func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
+	before := len(b.res.Rejected)
+	for _, row := range rows {
+		if !b.villages[row.VillageID] {
+			if err := b.loadVillage(row.VillageID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := b.lookup(rows); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if err := b.row(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	c := &b.chunk
+	if b.writing() {
+		if err := b.w.flush(); err != nil {
+			return nil, err
+		}
+		// The chunk's keys stay at hand until its rows are in the database.
+		c.prevPending, c.pending = c.pending, c.prevPending
+		c.prevPendingCCCD, c.pendingCCCD = c.pendingCCCD, c.prevPendingCCCD
+	} else {
+		// Not written: remember the chunk's new people and CCCDs. The
+		// chunk before is in the database once its batch is done.
+		if err := b.w.wait(); err != nil {
+			return nil, err
+		}
+		clear(c.prevPending)
+		clear(c.prevPendingCCCD)
+		b.w.drop()
+		for k, row := range c.pending {
+			b.unwritten[k] = row
+		}
+		for k, row := range c.pendingCCCD {
+			b.unwrittenCCCD[k] = row
+		}
+	}
+	clear(c.pending)
+	clear(c.pendingCCCD)
+	return b.res.Rejected[before:], nil
+}
+
+// row checks one row and plans (or, when writing, queues) its writes.
+func (b *PeopleBatch) row(row *PersonRow) error {
+	res := &b.res
+	r := row.Resident
+	r.VillageID = row.VillageID
+	if err := normalizeResident(&r); err != nil {
+		res.reject(row.Pos, err)
+		return nil
+	}
+	if err := r.Validate(b.today); err != nil {
+		res.reject(row.Pos, err)
+		return nil
+	}
+	hnum := textvi.Normalize(row.Household.Number)
+	if hnum == "" {
+		res.reject(row.Pos, domain.Errorf(domain.EINVALID, "household.number_missing").WithField("number"))
+		return nil
+	}
+	fold := textvi.Fold(r.FullName)
+	pk := b.personKey(r.VillageID, fold, r.BirthDate, hnum)
+	// A second row for the same person (same name, birth and household;
+	// no CCCD to tell them apart) is a mistake in the file, not a second
+	// person.
+	dupRow := b.chunk.pending[pk]
+	if dupRow == 0 {
+		dupRow = b.chunk.prevPending[pk]
+	}
+	if dupRow == 0 {
+		dupRow = b.unwritten[pk]
+	}
+	var match int64
+	if id, ok := b.chunk.found[pk]; ok && dupRow == 0 {
+		if first, mine := b.w.rowOf(id); mine {
+			dupRow = first
+		} else {
+			match = id
+		}
+	}
+	if r.CCCD != "" {
+		ck := cccdKey(r.CCCD, b.seeds[0])
+		first := b.chunk.pendingCCCD[ck]
+		if first == 0 {
+			first = b.chunk.prevPendingCCCD[ck]
+		}
+		if first == 0 {
+			first = b.unwrittenCCCD[ck]
+		}
+		o, owned := b.chunk.owners[r.CCCD]
+		if owned && first == 0 {
+			if mine, ok := b.w.rowOf(o.id); ok {
+				first, owned = mine, false // written by this load
+			}
+		}
+		if first != 0 {
+			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate_in_file", "other_row", int(first)).WithField("cccd"))
+			return nil
+		}
+		b.chunk.pendingCCCD[ck] = int32(row.Pos.Row)
+		if owned {
+			if !b.villages[o.village] || (match != 0 && match != o.id) {
+				// Used by another resident (of this village, or of one
+				// this load does not cover).
+				res.reject(row.Pos, domain.Errorf(domain.EINVALID, "cccd.duplicate", "other", o.id).WithField("cccd"))
+				return nil
+			}
+			match = o.id
+		}
+	}
+
+	// The household, created or updated as the row says.
+	hk := b.householdKey(r.VillageID, hnum)
+	h, ok := b.households[hk]
+	if !ok {
+		h = hhState{created: true}
+		if b.writing() {
+			id, err := b.w.addHousehold(b.now, domain.Household{VillageID: r.VillageID, Number: hnum, Hamlet: textvi.Normalize(row.Household.Hamlet),
+				Address: textvi.Normalize(row.Household.Address), Bank: row.Household.Bank, Zalo: row.Household.Zalo})
+			if err != nil {
+				return err
+			}
+			h.id = id
+		}
+		b.households[hk] = h
+		res.HouseholdsCreated++
+	} else if !h.created {
+		if stored := &b.existingHH[h.ex]; mergeHousehold(stored, row.Household) {
+			if b.writing() {
+				if err := b.w.updateHousehold(b.now, stored); err != nil {
+					return err
+				}
+			}
+			res.HouseholdsUpdated++
+		}
+	}
+	r.HouseholdID = h.id
+	if match == 0 {
+		if dupRow != 0 {
+			res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file_row", "other_row", int(dupRow)).WithField("full_name"))
+			return nil
+		}
+		b.chunk.pending[pk] = int32(row.Pos.Row)
+		res.Created++
+		if !b.writing() {
+			return nil
+		}
+		id, err := b.w.addResident(r, fold, b.col, b.now, int32(row.Pos.Row))
+		if err != nil {
+			return err
+		}
+		if r.Relation == "chu_ho" {
+			b.w.headJoined(&h, id)
+			b.households[hk] = h
+		}
+		return nil
+	}
+	if _, ok := b.claimed[match]; ok {
+		res.reject(row.Pos, domain.Errorf(domain.EINVALID, "resident.duplicate_in_file").WithField("full_name"))
+		return nil
+	}
+	b.claimed[match] = struct{}{}
+	stored, err := b.w.resident(match)
+	if err != nil {
+		return err
+	}
+	r = mergeResident(stored, r)
+	if sameResident(stored, r) {
+		res.Unchanged++
+		return nil
+	}
+	res.Updated++
+	if b.writing() {
+		b.w.updateResident(r, stored.HouseholdID)
+		res.ResidentIDs = append(res.ResidentIDs, r.ID)
+	}
+	return nil
+}
+
+// loadVillage checks a village is in scope and indexes its households
+// and people, the first time a row names it.
+func (b *PeopleBatch) loadVillage(v int64) error {
+	ok, err := b.s.Covers(b.ctx, b.scope, v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
+	}
+	if err := b.w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id = $1", []any{v}, func(rs *sql.Rows) error {
+		h, err := scanHousehold(rs)
+		if err != nil {
+			return err
+		}
+		b.households[b.householdKey(v, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
+		b.existingHH = append(b.existingHH, h)
+		return nil
+	}); err != nil {
+		return internal("load households", err)
+	}
+	b.villages[v] = true
+	return nil
+}
+
+// lookup reads what the chunk's rows are checked against: the residents
+// already holding their CCCDs, anywhere (CCCD is unique nationally, not
+// per village), and the members stored in their households (a person is
+// matched by name + birth date within the household). Both find the
+// rows this load wrote in earlier chunks too.
+func (b *PeopleBatch) lookup(rows []PersonRow) error {
+	clear(b.chunk.owners)
+	clear(b.chunk.found)
+	var cccds []string
+	type hhRef struct {
+		village int64
+		number  string
+	}
+	households := map[int64]hhRef{}
+	var ids []int64
+	for _, r := range rows {
+		if c := cleanCCCD(r.Resident.CCCD); c != "" {
+			cccds = append(cccds, c)
+		}
+		hnum := textvi.Normalize(r.Household.Number)
+		h, ok := b.households[b.householdKey(r.VillageID, hnum)]
+		if _, seen := households[h.id]; ok && h.id != 0 && !seen {
+			households[h.id] = hhRef{r.VillageID, hnum}
+			ids = append(ids, h.id)
+		}
+	}
+	if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
+		return err
+	}
+	return b.w.members(ids, func(id, household, village int64, name string, birth domain.Date) {
+		if h := households[household]; h.village == village {
+			b.chunk.found[b.personKey(village, textvi.Fold(name), birth, h.number)] = id
+		}
+	})
+}
+
+func cleanCCCD(c string) string {
+	if c == "" {
+		return ""
+	}
+	var r domain.Resident
+	r.CCCD = c
+	normalizeResident(&r)
+	return r.CCCD
+}
+
+func (b *PeopleBatch) personKey(village int64, fold string, birth domain.Date, hnum string) pkey {
+	var buf [40]byte
+	p := strconv.AppendInt(buf[:0], village, 10)
+	p = append(p, '|')
+	p = strconv.AppendInt(p, int64(birth.Year()*10000+int(birth.Month())*100+birth.Day()), 10)
+	p = append(p, '|')
+	return b.hash(p, fold, hnum)
+}
+
+func (b *PeopleBatch) householdKey(village int64, hnum string) pkey {
+	var buf [24]byte
+	p := strconv.AppendInt(buf[:0], village, 10)
+	p = append(p, '#')
+	return b.hash(p, hnum, "")
+}
+
+// hash is 128 bits of prefix + "|" + a + "|" + b.
+func (b *PeopleBatch) hash(prefix []byte, x, y string) pkey {
+	var k pkey
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(b.seeds[i])
+		h.Write(prefix)
+		h.WriteString(x)
+		h.WriteByte('|')
+		h.WriteString(y)
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// cccdKey is a CCCD as a number (12 digits: exact), its length in the low
+// bits so that leading zeros count; anything else, a 64-bit hash with the
+// top bit set.
+func cccdKey(c string, seed maphash.Seed) uint64 {
+	if len(c) > 0 && len(c) <= 15 {
+		var v uint64
+		digits := true
+		for i := 0; i < len(c); i++ {
+			if c[i] < '0' || c[i] > '9' {
+				digits = false
+				break
+			}
+			v = v*10 + uint64(c[i]-'0')
+		}
+		if digits {
+			return v<<4 | uint64(len(c))
+		}
+	}
+	return maphash.String(seed, c) | 1<<63
+}

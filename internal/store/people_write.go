@@ -1,0 +1,496 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"thonso/internal/domain"
+	"thonso/internal/textvi"
+)
+
+// peopleWriter queues a bulk load's writes and sends them in multi-row
+// statements prepared once per transaction. Ids are taken in Go: on
+// SQLite the load is the only writer (BEGIN IMMEDIATE), so max(id)+1 on;
+// on PostgreSQL from the table's sequence, a thousand at a time.
+type peopleWriter struct {
+	s    *Store
+	ctx  context.Context
+	conn *sql.Conn // tx's: PostgreSQL's COPY goes through it
+	tx   *sql.Tx
+
+	residentIDs, householdIDs idPool
+	// mu is held around each use of the transaction (a statement, or a
+	// query and the reading of its rows): the batch in flight writes from
+	// its own goroutine, and a PostgreSQL connection serves one statement
+	// at a time. It guards stmts too.
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	inserts map[string]string // "table/rows" → the INSERT's text (the writing goroutine's own)
+
+	q      *writeBatch   // the chunk's writes, being queued
+	hhHead map[int64]int // household queued in q → index of its head_id in q.hhArgs
+	// The chunk before is written by its own goroutine while the next one
+	// is checked (database/sql serialises the two on the connection): at
+	// most one batch is in flight.
+	inflight chan error
+	sent     *writeBatch // the batch in flight, then a spare
+
+	created  []idRange          // the residents this load created, for the audit and rowOf
+	rows     []int32            // the row of each created resident, in id order
+	recheck  map[int64]struct{} // households whose head may have changed: recomputed at the end
+	inserted map[int64]bool     // villages the load inserted into
+	triggers map[string]string  // SQLite: the insert triggers dropped for the load, by name
+}
+
+// writeBatch is one chunk's writes.
+type writeBatch struct {
+	hhArgs  []any // households, householdLoadCols each
+	hhN     int
+	resArgs []any // residents, residentLoadCols each
+	resN    int
+	updates []domain.Resident
+	headFix []int64 // (household, head) pairs for households written before their head came
+}
+
+func (q *writeBatch) reset() {
+	clear(q.hhArgs)
+	clear(q.resArgs)
+	q.hhArgs, q.resArgs, q.hhN, q.resN = q.hhArgs[:0], q.resArgs[:0], 0, 0
+	q.updates, q.headFix = q.updates[:0], q.headFix[:0]
+}
+
+type idRange struct {
+	from, to int64
+	at       int // index in rows of from
+}
+
+type idPool struct {
+	table string
+	next  int64   // SQLite: the next free id (0: not read yet)
+	ids   []int64 // PostgreSQL: ids taken from the sequence, not used yet
+}
+
+// Rows per multi-row INSERT: under SQLite's and PostgreSQL's parameter
+// limits, big enough that a statement's overhead is spread thin.
+const (
+	residentsPerInsert  = 200
+	householdsPerInsert = 300
+	cccdsPerLookup      = 500
+)
+
+var householdLoadCols = []string{"id", "village_id", "number", "hamlet", "address", "head_id", "bank_since", "bank_helped", "zalo_since", "zalo_helped",
+	"created_at", "updated_at", "version"}
+
+const householdHeadCol = 5
+
+func residentLoadCols() []string {
+	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
+	return append(append([]string{"id"}, cols...), "created_at", "updated_at", "version")
+}
+
+func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx) *peopleWriter {
+	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
+		stmts: map[string]*sql.Stmt{}, inserts: map[string]string{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
+}
+
+// stmt prepares q once per transaction; w.mu is held.
+func (w *peopleWriter) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, q)
+	if err != nil {
+		return nil, internal("prepare", err)
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *peopleWriter) take(p *idPool) (int64, error) {
+	if w.s.dialect.name == "postgres" {
+		if len(p.ids) == 0 {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			rs, err := w.tx.QueryContext(w.ctx, "SELECT nextval(pg_get_serial_sequence('"+p.table+"', 'id')) FROM generate_series(1, 1000)")
+			if err != nil {
+				return 0, internal("ids", err)
+			}
+			for rs.Next() {
+				var id int64
+				if err := rs.Scan(&id); err != nil {
+					rs.Close()
+					return 0, internal("ids", err)
+				}
+				p.ids = append(p.ids, id)
+			}
+			if err := rs.Close(); err != nil || len(p.ids) == 0 {
+				return 0, internal("ids", err)
+			}
+		}
+		id := p.ids[0]
+		p.ids = p.ids[1:]
+		return id, nil
+	}
+	if p.next == 0 {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(max(id), 0) + 1 FROM "+p.table).Scan(&p.next); err != nil {
+			return 0, internal("ids", err)
+		}
+	}
+	p.next++
+	return p.next - 1, nil
+}
+
+// addHousehold queues a new household and returns its id.
+func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, error) {
+	id, err := w.take(&w.householdIDs)
+	if err != nil {
+		return 0, err
+	}
+	w.inserted[h.VillageID] = true
+	q := w.q
+	w.hhHead[id] = len(q.hhArgs) + householdHeadCol
+	q.hhArgs = append(q.hhArgs, id, h.VillageID, h.Number, h.Hamlet, h.Address, nil, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, now, 1)
+	q.hhN++
+	return id, nil
+}
+
+func (w *peopleWriter) updateHousehold(now time.Time, h *domain.Household) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
+		updated_at = $7, version = version + 1 WHERE id = $8`)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, h.ID)
+	return internal("update household", err)
+}
+
+// addResident queues a new resident and returns its id.
+func (w *peopleWriter) addResident(r domain.Resident, fold string, col *textvi.Collator, now time.Time, row int32) (int64, error) {
+	id, err := w.take(&w.residentIDs)
+	if err != nil {
+		return 0, err
+	}
+	w.inserted[r.VillageID] = true
+	q := w.q
+	q.resArgs = append(q.resArgs, id)
+	q.resArgs = appendResidentArgs(q.resArgs, r, fold, col)
+	q.resArgs = append(q.resArgs, now, now, 1)
+	q.resN++
+	if n := len(w.created); n > 0 && w.created[n-1].to == id-1 {
+		w.created[n-1].to = id
+	} else {
+		w.created = append(w.created, idRange{id, id, len(w.rows)})
+	}
+	w.rows = append(w.rows, row)
+	return id, nil
+}
+
+// rowOf says whether this load created resident id (ids are taken in
+// increasing order), and from which row.
+func (w *peopleWriter) rowOf(id int64) (int32, bool) {
+	i, _ := slices.BinarySearchFunc(w.created, id, func(r idRange, id int64) int {
+		switch {
+		case r.to < id:
+			return -1
+		case r.from > id:
+			return 1
+		}
+		return 0
+	})
+	if i == len(w.created) || w.created[i].from > id || w.created[i].to < id {
+		return 0, false
+	}
+	return w.rows[w.created[i].at+int(id-w.created[i].from)], true
+}
+
+// members calls fn with each resident stored in the households.
+func (w *peopleWriter) members(households []int64, fn func(id, household, village int64, name string, birth domain.Date)) error {
+	for start := 0; start < len(households); start += cccdsPerLookup {
+		part := households[start:min(start+cccdsPerLookup, len(households))]
+		args := make([]any, cccdsPerLookup)
+		for i := range args {
+			args[i] = part[min(i, len(part)-1)]
+		}
+		if err := w.query("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id IN ("+w.params(0, cccdsPerLookup)+")", args,
+			func(rs *sql.Rows) error {
+				var id, household, village int64
+				var name string
+				var birth domain.Date
+				if err := rs.Scan(&id, &household, &village, &name, &birth); err != nil {
+					return err
+				}
+				fn(id, household, village, name, birth)
+				return nil
+			}); err != nil {
+			return internal("members", err)
+		}
+	}
+	return nil
+}
+
+// headJoined notes that resident id, a head of household (chu_ho), joined
+// household h: a household's head is its first head by id.
+func (w *peopleWriter) headJoined(h *hhState, id int64) {
+	if !h.created {
+		w.recheck[h.id] = struct{}{}
+		return
+	}
+	if h.head != 0 {
+		return
+	}
+	h.head = id
+	if i, queued := w.hhHead[h.id]; queued {
+		w.q.hhArgs[i] = id
+		return
+	}
+	w.q.headFix = append(w.q.headFix, h.id, id)
+}
+
+// updateResident queues the update of a matched resident.
+func (w *peopleWriter) updateResident(r domain.Resident, oldHousehold int64) {
+	w.q.updates = append(w.q.updates, r)
+	w.recheck[oldHousehold] = struct{}{}
+	w.recheck[r.HouseholdID] = struct{}{}
+}
+
+// query runs a prepared query and reads every row with fn, holding w.mu.
+func (w *peopleWriter) query(q string, args []any, fn func(*sql.Rows) error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	rs, err := st.QueryContext(w.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := fn(rs); err != nil {
+			return err
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	return rs.Close()
+}
+
+// resident reads a stored resident matched by a row.
+func (w *peopleWriter) resident(id int64) (domain.Resident, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt("SELECT " + residentCols + " FROM residents r WHERE r.id = $1")
+	if err != nil {
+		return domain.Resident{}, err
+	}
+	r, err := scanResident(st.QueryRowContext(w.ctx, id))
+	return r, internal("resident", err)
+}
+
+// cccdOwners adds to out the residents holding any of the CCCDs.
+func (w *peopleWriter) cccdOwners(all []string, out map[string]cccdOwner) error {
+	for start := 0; start < len(all); start += cccdsPerLookup {
+		part := all[start:min(start+cccdsPerLookup, len(all))]
+		args := make([]any, cccdsPerLookup)
+		for i := range args {
+			args[i] = part[min(i, len(part)-1)] // padded: one statement for every lookup
+		}
+		if err := w.query("SELECT cccd, id, village_id FROM residents WHERE cccd IN ("+w.params(0, cccdsPerLookup)+")", args,
+			func(rs *sql.Rows) error {
+				var c string
+				var o cccdOwner
+				if err := rs.Scan(&c, &o.id, &o.village); err != nil {
+					return err
+				}
+				out[c] = o
+				return nil
+			}); err != nil {
+			return internal("cccd owners", err)
+		}
+	}
+	return nil
+}
+
+// params is the placeholder list of n bulk arguments after the first k.
+func (w *peopleWriter) params(k, n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(w.s.dialect.param(k + i))
+	}
+	return b.String()
+}
+
+// insertRows inserts n queued rows of len(cols) arguments each.
+func (w *peopleWriter) insertRows(table string, cols []string, per int, args []any, n int) error {
+	width := len(cols)
+	if w.s.dialect.name == "postgres" && n > 0 {
+		return internal("copy "+table, w.copyRows(table, cols, args, n))
+	}
+	for start := 0; start < n; start += per {
+		k := min(per, n-start)
+		key := table + "/" + strconv.Itoa(k)
+		q, ok := w.inserts[key]
+		if !ok {
+			var b strings.Builder
+			b.WriteString(w.s.dialect.bulkInsert + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+			for i := 0; i < k; i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(" + w.params(i*width, width) + ")")
+			}
+			q = b.String()
+			w.inserts[key] = q
+		}
+		if err := w.exec(q, args[start*width:(start+k)*width]...); err != nil {
+			return internal("insert "+table, err)
+		}
+	}
+	return nil
+}
+
+// flush sends the chunk's queued writes, in a goroutine, once the chunk
+// before is written.
+func (w *peopleWriter) flush() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	q := w.q
+	w.q, w.sent = w.sent, q
+	if w.q == nil {
+		w.q = &writeBatch{}
+	}
+	clear(w.hhHead)
+	done := make(chan error, 1)
+	w.inflight = done
+	go func() { done <- w.write(q) }()
+	return nil
+}
+
+// wait waits for the batch in flight, if any, and returns its error.
+func (w *peopleWriter) wait() error {
+	if w.inflight == nil {
+		return nil
+	}
+	err := <-w.inflight
+	w.inflight = nil
+	w.sent.reset()
+	return err
+}
+
+// write sends a batch: households before the residents that point at them.
+func (w *peopleWriter) write(q *writeBatch) error {
+	if q.hhN+q.resN > 0 {
+		w.mu.Lock()
+		err := w.suspendTriggers()
+		w.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, q.hhArgs, q.hhN); err != nil {
+		return err
+	}
+	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, q.resArgs, q.resN); err != nil {
+		return err
+	}
+	if len(q.updates) > 0 {
+		col := textvi.NewCollator()
+		for _, r := range q.updates {
+			w.mu.Lock()
+			err := w.s.updateResident(w.ctx, w.tx, r, col)
+			w.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	for i := 0; i < len(q.headFix); i += 2 {
+		if err := w.exec("UPDATE households SET head_id = $1 WHERE id = $2", q.headFix[i+1], q.headFix[i]); err != nil {
+			return internal("household head", err)
+		}
+	}
+	return nil
+}
+
+// exec runs a prepared statement, holding w.mu.
+func (w *peopleWriter) exec(q string, args ...any) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, args...)
+	return err
+}
+
+// drop forgets the chunk's queued writes (a load that will be rolled back).
+func (w *peopleWriter) drop() {
+	w.q.reset()
+	clear(w.hhHead)
+}
+
+// fixHeads points the households whose members changed other than by
+// new rows at their head (the member with relation chu_ho of lowest id).
+// min(r.id + 0): PostgreSQL would answer min(r.id) by walking the whole
+// primary key (README, P3).
+func (w *peopleWriter) fixHeads() error {
+	if err := w.restoreTriggers(); err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(w.recheck))
+	for id := range w.recheck {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		if _, err := w.tx.ExecContext(w.ctx, `UPDATE households SET head_id = (SELECT min(r.id + 0) FROM residents r WHERE r.household_id = households.id AND r.relation = 'chu_ho')
+			WHERE id IN (`+w.params(0, len(part))+")", args...); err != nil {
+			return internal("household heads", err)
+		}
+	}
+	return nil
+}
+
+// createdList is the created residents' ids, comma-separated, a run of
+// three or more consecutive ids written first-last ("7,9-1008"): a
+// million-row load is one short entry, not 8 MB of digits.
+func (w *peopleWriter) createdList() string {
+	var b []byte
+	for _, r := range w.created {
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, r.from, 10)
+		switch {
+		case r.to == r.from+1:
+			b = append(b, ',')
+			b = strconv.AppendInt(b, r.to, 10)
+		case r.to > r.from:
+			b = append(b, '-')
+			b = strconv.AppendInt(b, r.to, 10)
+		}
+	}
+	return string(b)
+}
