@@ -32,6 +32,9 @@ type Store struct {
 	Where string
 	// agg holds the units' summaries for Stats (aggregate.go).
 	agg *aggCache
+	// pub knows the public data version (public_watch.go); shared by
+	// the Store's copies, like agg.
+	pub *publicWatch
 }
 
 // Open connects to a DSN: "sqlite:PATH" or "postgres://…". It checks the
@@ -78,7 +81,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, openErr(path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache()}
+	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache(), pub: &publicWatch{}}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
@@ -93,7 +96,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
-	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache()}
+	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache(), pub: &publicWatch{dsn: dsn}}
 	if err := s.ping(ctx); err != nil {
 		db.Close()
 		return nil, openErr(redact(dsn), err)
@@ -165,6 +168,7 @@ func redact(dsn string) string {
 
 // Close releases every pool.
 func (s *Store) Close() error {
+	s.pub.close()
 	err := s.r.close()
 	if e := s.w.Close(); err == nil {
 		err = e

@@ -189,20 +189,30 @@ func (s *Server) villageNotFound(w http.ResponseWriter, r *http.Request, slug st
 // poster at the cultural house, often on an old phone over 3G. Small,
 // no JavaScript, revalidated with an ETag so a repeat visit is a 304.
 func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.publicVillage(w, r)
-	if !ok {
-		return
-	}
-	// A rendered copy serves while the database says nothing it shows has
-	// changed (public_render_cache.go).
+	// A rendered copy serves while the public data version it was made
+	// under is the current one (public_render_cache.go): checked before
+	// anything else, so a hit reads no table.
 	key := s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
-	validator, cacheable, err := s.villageValidator(r.Context(), u)
+	cur, cacheable, err := s.Store.CurrentPublicVersion(r.Context())
 	if err != nil {
 		s.fail(w, s.newPublicPage(r, ""), err)
 		return
 	}
-	if e := s.villageCache.get(key, validator, s.Now()); cacheable && e != nil {
-		s.serveEntry(w, r, e)
+	if cacheable {
+		if e := s.villageCache.get(key, cur, s.Now()); e != nil {
+			s.serveEntry(w, r, e)
+			return
+		}
+	}
+	// The version the page is rendered under comes from the database its
+	// data come from (a read replica may lag), read before them.
+	version, cacheable, err := s.Store.PublicVersion(r.Context())
+	if err != nil {
+		s.fail(w, s.newPublicPage(r, ""), err)
+		return
+	}
+	u, ok := s.publicVillage(w, r)
+	if !ok {
 		return
 	}
 	vi, err := s.loadVillageInfo(r.Context(), r, u)
@@ -221,7 +231,7 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
-	e.validator, e.expires = validator, s.villagePageExpiry(vi)
+	e.version, e.expires = version, s.villagePageExpiry(vi)
 	if cacheable {
 		s.villageCache.put(key, e)
 	}
