@@ -80,12 +80,18 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, openErr(path, err)
 	}
+	// Keep every reader open: past database/sql's default of two idle
+	// connections, a busy server closed and reopened readers (and
+	// prepared their statements again) on every burst of requests.
 	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	r.SetConnMaxLifetime(0)
 	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache(), pub: &publicWatch{}}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
 	}
+	s.pub.watchSQLite(path) // the ping opened the database in WAL mode
 	return s, nil
 }
 
