@@ -191,19 +191,18 @@ func (s *Server) villageNotFound(w http.ResponseWriter, r *http.Request, slug st
 func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 	// A rendered copy serves while the public data version it was made
 	// under is the current one (public_render_cache.go): checked before
-	// anything else, so a hit reads no table.
-	key := s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
-	cur, cacheable, err := s.Store.CurrentPublicVersion(r.Context())
+	// anything else, so a hit reads no table. (villageHit answers most
+	// hits before the router; this one counts for requests it passed.)
+	e, err := s.villageCached(r)
 	if err != nil {
 		s.fail(w, s.newPublicPage(r, ""), err)
 		return
 	}
-	if cacheable {
-		if e := s.villageCache.get(key, cur, s.Now()); e != nil {
-			s.serveEntry(w, r, e)
-			return
-		}
+	if e != nil {
+		s.serveEntry(w, r, e)
+		return
 	}
+	key := s.villageKey(r)
 	// The version the page is rendered under comes from the database its
 	// data come from (a read replica may lag), read before them.
 	version, cacheable, err := s.Store.PublicVersion(r.Context())
@@ -230,12 +229,28 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	e := s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
+	e = s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
 	e.version, e.expires = version, s.villagePageExpiry(vi)
 	if cacheable {
 		s.villageCache.put(key, e)
 	}
 	s.serveEntry(w, r, e)
+}
+
+// villageKey names a request's rendered page: the language, the site's
+// address (the QR code carries it) and the request URI.
+func (s *Server) villageKey(r *http.Request) string {
+	return s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
+}
+
+// villageCached is the rendered page for r when it is still current
+// (nil when not).
+func (s *Server) villageCached(r *http.Request) (*cachedPage, error) {
+	cur, cacheable, err := s.Store.CurrentPublicVersion(r.Context())
+	if err != nil || !cacheable {
+		return nil, err
+	}
+	return s.villageCache.get(s.villageKey(r), cur, s.Now()), nil
 }
 
 // lastModified is the Last-Modified of a village page: the later of the
