@@ -155,7 +155,8 @@ type aggCache struct {
 	groupIdx map[groupKey]uint16
 	units    map[int64]*unitAgg
 	trees    map[treeKey]listedTree
-	teams    teamCache // the teams' tables (aggregate_teams.go)
+	teams    teamCache   // the teams' tables (aggregate_teams.go)
+	results  resultCache // whole answers of Stats (aggregate_results.go)
 }
 
 func newAggCache() *aggCache {

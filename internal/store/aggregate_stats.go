@@ -26,6 +26,10 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	if err != nil {
 		return st, err
 	}
+	key := resultKey{unitID, dateDay(at), dateDay(tree), current}
+	if kept, ok := s.agg.results.get(key, units, sh); ok {
+		return kept, nil
+	}
 	floor, err := s.aggFloor(ctx, at)
 	if err != nil {
 		return st, err
@@ -88,6 +92,7 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	st.Figures = Figures{At: at, Residents: fig[mResidents], Aged14: fig[mAged14], Accounts14: fig[mAccounts14], Adults18: fig[mAdults18],
 		Smartphone18: fig[mPhone18], Households: fig[mHouseholds], HouseholdsBank: fig[mHouseholdsBank], HouseholdsZalo: fig[mHouseholdsZalo]}
 	st.Attainment = facts.attainment(units, dateDay(at))
+	s.agg.results.put(key, units, sh, st)
 	return st, nil
 }
 
