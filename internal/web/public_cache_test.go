@@ -2,11 +2,15 @@ package web_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"thonso/internal/i18n"
 	"thonso/internal/store"
+	"thonso/internal/store/storetest"
+	"thonso/internal/web"
 )
 
 // TestVillagePageNextSessionPasses: the cached page moves on when its
@@ -57,5 +61,31 @@ func TestVillagePageOtherProcess(t *testing.T) {
 	}
 	if _, page := plainGet(t, pageURL); !strings.Contains(string(page), "Đông Căm Mới") {
 		t.Fatalf("a rename in SQL is not shown:\n%s", page)
+	}
+}
+
+// BenchmarkVillagePageHit is a cache hit through the whole handler
+// chain (request log, security headers, the hit itself), without the
+// network: what serve adds to net/http for each P1 request.
+func BenchmarkVillagePageHit(b *testing.B) {
+	s := storetest.DemoSQLite(b)
+	now := func() time.Time { return time.Date(2026, 10, 31, 3, 0, 0, 0, time.UTC) }
+	cat, _ := i18n.Load()
+	w, err := web.New(&web.Server{Store: s.WithClock(now), Cat: cat, Demo: true, Now: now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := w.Handler(nil)
+	req := httptest.NewRequest("GET", "/v/dong-cam", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	h.ServeHTTP(httptest.NewRecorder(), req) // rendered and cached
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
 	}
 }

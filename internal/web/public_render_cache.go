@@ -45,9 +45,9 @@ type cachedPage struct {
 	hCtype, hETag, hETagGz, hLastMod, hCache, hVary, hGzip []string
 }
 
-func (c *pageCache) get(key string, version int64, now time.Time) *cachedPage {
+func (c *pageCache) get(key []byte, version int64, now time.Time) *cachedPage {
 	c.mu.RLock()
-	e := c.m[key]
+	e := c.m[string(key)] // no allocation: the compiler looks the bytes up
 	c.mu.RUnlock()
 	if e == nil || e.version != version || !now.Before(e.expires) {
 		return nil

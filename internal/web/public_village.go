@@ -238,19 +238,38 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // villageKey names a request's rendered page: the language, the site's
-// address (the QR code carries it) and the request URI.
+// address (the QR code carries it, as publicURL) and the request URI.
 func (s *Server) villageKey(r *http.Request) string {
-	return s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
+	return string(s.appendVillageKey(nil, r))
+}
+
+func (s *Server) appendVillageKey(b []byte, r *http.Request) []byte {
+	b = append(b, s.lang(r)...)
+	b = append(b, ' ')
+	if s.PublicURL != "" {
+		b = append(b, strings.TrimRight(s.PublicURL, "/")...)
+	} else {
+		if s.secure(r) {
+			b = append(b, "https://"...)
+		} else {
+			b = append(b, "http://"...)
+		}
+		b = append(b, r.Host...)
+	}
+	b = append(b, ' ')
+	return append(b, r.URL.RequestURI()...)
 }
 
 // villageCached is the rendered page for r when it is still current
-// (nil when not).
+// (nil when not). The key is villageKey's, built in a stack buffer: a
+// hit allocates no string for it.
 func (s *Server) villageCached(r *http.Request) (*cachedPage, error) {
 	cur, cacheable, err := s.Store.CurrentPublicVersion(r.Context())
 	if err != nil || !cacheable {
 		return nil, err
 	}
-	return s.villageCache.get(s.villageKey(r), cur, s.Now()), nil
+	var buf [256]byte
+	return s.villageCache.get(s.appendVillageKey(buf[:0], r), cur, s.Now()), nil
 }
 
 // lastModified is the Last-Modified of a village page: the later of the
