@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"sync"
 	"time"
@@ -13,6 +14,13 @@ import (
 // publicChannel is the PostgreSQL channel bump_public_version notifies
 // (migration 0021) when a transaction changes what a public page shows.
 const publicChannel = "thonso_public"
+
+// The listener checks its connection after listenQuiet without a
+// notification, giving it listenPing to answer.
+const (
+	listenQuiet = time.Second
+	listenPing  = 2 * time.Second
+)
 
 // publicWatch answers "what is the public data version now?" for the
 // rendered-page cache of every request, without a round trip to the
@@ -210,10 +218,26 @@ func (s *Store) listen(ctx context.Context) {
 		w.mu.Unlock()
 	}()
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		wctx, cancel := context.WithTimeout(ctx, listenQuiet)
+		_, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err == nil {
+			w.invalidate()
+			continue
+		}
+		if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			return // Close, or the connection failed
+		}
+		// A quiet second: make sure the connection still lives. A
+		// connection lost without a word (a dropped network path) would
+		// otherwise keep the version trusted while notifications no
+		// longer arrive; this bounds that to listenQuiet + listenPing.
+		pctx, cancel := context.WithTimeout(ctx, listenPing)
+		err = conn.Ping(pctx)
+		cancel()
+		if err != nil {
 			return
 		}
-		w.invalidate()
 	}
 }
 

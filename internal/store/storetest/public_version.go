@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"database/sql"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +108,32 @@ func testPublicVersionWatch(t *testing.T, open Opener) {
 	}
 	if v := cur(); v != want {
 		t.Fatalf("then %d, stored %d", v, want)
+	}
+	if s.Dialect() != "postgres" {
+		return
+	}
+	// The listener's connection is lost: writes are still seen (read
+	// from the primary until it listens again).
+	db, err := sql.Open("pgx", s.Where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN thonso_public' AND datname = current_database()"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 3; i <= 5; i++ {
+		if err := other.Exec(Ctx(), "INSERT INTO positions (code, name) VALUES ($1, 'Thử phiên bản')", "pv"+strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+		want := stored()
+		deadline := time.Now().Add(5 * time.Second)
+		for cur() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("after the listener was cut, write %d not seen: %d, stored %d", i, cur(), want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(700 * time.Millisecond) // across the reconnection
 	}
 }
