@@ -33,7 +33,9 @@ const (
 //     query. A write committed through this Store forgets it at once
 //     (invalidate), without waiting for its own notification. Without a
 //     listener (not yet connected, or the connection lost) every call
-//     reads the version from the primary, as before.
+//     reads the version from the primary, as before; a connection lost
+//     without a word is found by a ping after a quiet second
+//     (listenQuiet, listenPing).
 //   - SQLite: another process (thonso import, restore…) may write the
 //     file and nothing tells us. But every commit, from any process,
 //     rewrites the WAL-index header at the start of the "-shm" file
