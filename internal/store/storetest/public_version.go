@@ -54,7 +54,7 @@ func testPublicVersion(t *testing.T, open Opener) {
 // a write made through the store at once, and one made by another
 // process (another store on the same database: another app server, the
 // command line, SQL): at once on SQLite, as soon as the notification
-// arrives on PostgreSQL (LISTEN/NOTIFY, well under the 5 s allowed here).
+// arrives on PostgreSQL (LISTEN/NOTIFY: milliseconds; 5 s allowed here).
 func testPublicVersionWatch(t *testing.T, open Opener) {
 	s := open(t)
 	if strings.Contains(s.Where, "***") {
