@@ -109,9 +109,14 @@ func TestReadReplica(t *testing.T) {
 		_, body := anon.get("/readyz")
 		return strings.Contains(body, "đang phục vụ")
 	})
-	before = served()
 	if _, body := anon.get("/v/dong-cam"); !strings.Contains(body, intro) {
 		t.Errorf("the caught-up replica does not show the intro")
+	}
+	// The page itself may now come from the rendered-page cache, with no
+	// query at all; its QR code reads the village again.
+	before = served()
+	if code, _ := anon.get("/v/dong-cam/qr.svg"); code != 200 {
+		t.Errorf("QR code: %d", code)
 	}
 	if served() <= before {
 		t.Errorf("the caught-up replica serves nothing")

@@ -12,19 +12,26 @@ import (
 type ctxKey int
 
 const (
-	idKey ctxKey = iota
-	routeKey
+	routeKey ctxKey = iota
 )
 
 // RequestID is the id of the request ctx belongs to ("" outside one).
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(idKey).(string)
-	return id
+	if slot, ok := ctx.Value(routeKey).(*routeSlot); ok {
+		return slot.id
+	}
+	return ""
 }
 
-// routeSlot carries the matched pattern from the innermost mux back out
-// to the middleware that counts the request.
-type routeSlot struct{ pattern string }
+// routeSlot carries the request's id, and the matched pattern from the
+// innermost mux back out to the middleware that counts the request. One
+// value in the context for both, allocated with the status writer: the
+// public page's cache hits go through here tens of thousands of times a
+// second.
+type routeSlot struct {
+	id, pattern string
+	sw          statusWriter
+}
 
 // Route wraps a ServeMux (or anything that sets Request.Pattern): after
 // it answers, the pattern it matched is handed to Middleware. The
@@ -37,6 +44,14 @@ func Route(mux http.Handler) http.Handler {
 			slot.pattern = r.Pattern
 		}
 	})
+}
+
+// SetRoute names the route of a request answered before any mux (a
+// cache hit on a hot path), for Middleware to count it under.
+func SetRoute(ctx context.Context, pattern string) {
+	if slot, ok := ctx.Value(routeKey).(*routeSlot); ok && slot.pattern == "" {
+		slot.pattern = pattern
+	}
 }
 
 // validID accepts a proxy's request id when it is short and plain.
@@ -67,9 +82,9 @@ func (m *Metrics) Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		slot := &routeSlot{}
-		ctx := context.WithValue(context.WithValue(r.Context(), idKey, id), routeKey, slot)
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		slot := &routeSlot{id: id, sw: statusWriter{ResponseWriter: w, code: http.StatusOK}}
+		ctx := context.WithValue(r.Context(), routeKey, slot)
+		sw := &slot.sw
 		m.addInFlight(1)
 		defer func() {
 			m.addInFlight(-1)
@@ -83,8 +98,10 @@ func (m *Metrics) Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			if sw.code >= 500 {
 				level = slog.LevelError
 			}
-			log.Log(ctx, level, "request", "request_id", id, "method", r.Method, "route", route, "path", r.URL.Path,
-				"status", sw.code, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+			if log.Enabled(ctx, level) { // the arguments alone cost a few allocations
+				log.Log(ctx, level, "request", "request_id", id, "method", r.Method, "route", route, "path", r.URL.Path,
+					"status", sw.code, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+			}
 		}()
 		next.ServeHTTP(sw, r.WithContext(ctx))
 	})

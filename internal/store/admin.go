@@ -35,6 +35,7 @@ func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
 // Exec runs one statement; for tests that must show what the database refuses.
 func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
 	_, err := s.w.ExecContext(ctx, q, args...)
+	s.pub.invalidate()
 	return err
 }
 

@@ -155,6 +155,8 @@ type aggCache struct {
 	groupIdx map[groupKey]uint16
 	units    map[int64]*unitAgg
 	trees    map[treeKey]listedTree
+	teams    teamCache   // the teams' tables (aggregate_teams.go)
+	results  resultCache // whole answers of Stats (aggregate_results.go)
 }
 
 func newAggCache() *aggCache {
@@ -261,20 +263,20 @@ type unitRev struct {
 
 // unitsWithRevs lists every unit under unitID on tree (the unit itself
 // included) with its level and revision, and the shared revision (row 0).
-func (s *Store) unitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, int64, error) {
+func (s *Store) unitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, sharedRevs, error) {
 	return s.treeWithRevs(ctx, treeKey{unitID, dateDay(tree), false}, `WITH RECURSIVE down(id) AS (SELECT CAST($1 AS BIGINT) UNION
 		SELECT p.unit_id FROM unit_parents p JOIN down ON p.parent_id = down.id WHERE `+live("p", 2)+`)
 		SELECT down.id, 0, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
-		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1)`, unitID, tree)
+		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1, -2)`, unitID, tree)
 }
 
 // childUnitsWithRevs lists the units under each child of unitID on tree,
 // with the child (top) each belongs to.
-func (s *Store) childUnitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, int64, error) {
+func (s *Store) childUnitsWithRevs(ctx context.Context, unitID int64, tree domain.Date) ([]unitRev, sharedRevs, error) {
 	return s.treeWithRevs(ctx, treeKey{unitID, dateDay(tree), true}, `WITH RECURSIVE down(id, top) AS (SELECT p.unit_id, p.unit_id FROM unit_parents p WHERE p.parent_id = $1 AND `+live("p", 2)+`
 		UNION SELECT p.unit_id, down.top FROM unit_parents p JOIN down ON p.parent_id = down.id WHERE `+live("p", 2)+`)
 		SELECT down.id, down.top, u.level, COALESCE(v.rev, 0) FROM down JOIN units u ON u.id = down.id LEFT JOIN village_revs v ON v.village_id = down.id
-		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1)`, unitID, tree)
+		UNION ALL SELECT village_id, 0, '', rev FROM village_revs WHERE village_id IN (0, -1, -2)`, unitID, tree)
 }
 
 // treeKey names a subtree on a date (or the subtrees of its children).
@@ -292,10 +294,16 @@ type listedTree struct {
 
 const aggMaxTrees = 5000
 
+// sharedRevs are the revisions of village_revs' shared rows: 0, what
+// every summary uses (procedures, days off); -1, the tree; -2, the
+// teams' tables (aggregate_teams.go). 0 when the row is missing.
+type sharedRevs struct{ global, tree, teams int64 }
+
 // treeWithRevs runs q, which lists a subtree with levels and revisions
-// plus rows 0 (shared) and -1 (tree), and keeps the subtree: while the
-// tree's revision holds, a later call only reads the revisions.
-func (s *Store) treeWithRevs(ctx context.Context, key treeKey, q string, args ...any) ([]unitRev, int64, error) {
+// plus rows 0 (shared), -1 (tree) and -2 (teams), and keeps the
+// subtree: while the tree's revision holds, a later call only reads the
+// revisions.
+func (s *Store) treeWithRevs(ctx context.Context, key treeKey, q string, args ...any) ([]unitRev, sharedRevs, error) {
 	c := s.agg
 	c.mu.Lock()
 	st, ok := c.trees[key]
@@ -303,7 +311,7 @@ func (s *Store) treeWithRevs(ctx context.Context, key treeKey, q string, args ..
 	if ok {
 		revs, err := s.readRevs(ctx, st.units)
 		if err != nil {
-			return nil, 0, err
+			return nil, sharedRevs{}, err
 		}
 		if revs[-1] == st.treeRev {
 			out := make([]unitRev, len(st.units))
@@ -311,42 +319,44 @@ func (s *Store) treeWithRevs(ctx context.Context, key treeKey, q string, args ..
 				u.rev = revs[u.id]
 				out[i] = u
 			}
-			return out, revs[0], nil
+			return out, sharedRevs{revs[0], revs[-1], revs[-2]}, nil
 		}
 	}
 	rs, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, 0, internal("unit revisions", err)
+		return nil, sharedRevs{}, internal("unit revisions", err)
 	}
 	defer rs.Close()
 	var out []unitRev
-	var global, treeRev int64
+	var sh sharedRevs
 	for rs.Next() {
 		var u unitRev
 		if err := rs.Scan(&u.id, &u.top, &u.level, &u.rev); err != nil {
-			return nil, 0, internal("unit revisions", err)
+			return nil, sharedRevs{}, internal("unit revisions", err)
 		}
 		switch u.id {
 		case 0:
-			global = u.rev
+			sh.global = u.rev
 		case -1:
-			treeRev = u.rev
+			sh.tree = u.rev
+		case -2:
+			sh.teams = u.rev
 		default:
 			out = append(out, u)
 		}
 	}
 	if err := rs.Err(); err != nil {
-		return nil, 0, internal("unit revisions", err)
+		return nil, sharedRevs{}, internal("unit revisions", err)
 	}
-	if treeRev != 0 {
+	if sh.tree != 0 {
 		c.mu.Lock()
 		if len(c.trees) >= aggMaxTrees {
 			c.trees = map[treeKey]listedTree{}
 		}
-		c.trees[key] = listedTree{treeRev, slices.Clone(out)}
+		c.trees[key] = listedTree{sh.tree, slices.Clone(out)}
 		c.mu.Unlock()
 	}
-	return out, global, nil
+	return out, sh, nil
 }
 
 // readRevs reads the revisions of units and rows 0 and -1: the whole
@@ -355,7 +365,7 @@ func (s *Store) readRevs(ctx context.Context, units []unitRev) (map[int64]int64,
 	q := "SELECT village_id, rev FROM village_revs"
 	var args []any
 	if len(units) <= 500 {
-		ph := []string{"0", "-1"}
+		ph := []string{"0", "-1", "-2"}
 		for i, u := range units {
 			args = append(args, u.id)
 			ph = append(ph, "$"+strconv.Itoa(i+1))

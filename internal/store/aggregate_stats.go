@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"thonso/internal/domain"
 )
@@ -24,24 +22,32 @@ func (s *Store) Stats(ctx context.Context, unitID int64, at domain.Date, current
 
 func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, current bool) (UnitStats, error) {
 	st, tree := newUnitStats(at, current, s.now())
-	units, global, err := s.unitsWithRevs(ctx, unitID, tree)
+	units, sh, err := s.unitsWithRevs(ctx, unitID, tree)
 	if err != nil {
 		return st, err
+	}
+	key := resultKey{unitID, dateDay(at), dateDay(tree), current}
+	if kept, ok := s.agg.results.get(key, units, sh); ok {
+		return kept, nil
 	}
 	floor, err := s.aggFloor(ctx, at)
 	if err != nil {
 		return st, err
 	}
-	aggs, c, err := s.summaries(ctx, units, global, floor)
+	aggs, c, err := s.summaries(ctx, units, sh.global, floor)
 	if err != nil {
 		return st, err
 	}
-	if err := s.headerAgg(ctx, &st, unitID, at, tree, units, aggs); err != nil {
+	facts, err := s.teamFactsFor(ctx, sh)
+	if err != nil {
 		return st, err
 	}
-	if st.TeamMembers, st.CommunityTeamMembers, err = s.memberCountsOf(ctx, unitID, units, at, tree); err != nil {
-		return st, err
+	headerAgg(&st, facts, unitID, at, tree, units, aggs)
+	in := make(map[int64]bool, len(units))
+	for _, u := range units {
+		in[u.id] = true
 	}
+	st.TeamMembers, st.CommunityTeamMembers = facts.memberCounts(in, dateDay(at), dateDay(tree))
 	c.mu.Lock()
 	groups, procs := c.groups, c.procs
 	c.mu.Unlock()
@@ -85,15 +91,16 @@ func (s *Store) statsAgg(ctx context.Context, unitID int64, at domain.Date, curr
 	}
 	st.Figures = Figures{At: at, Residents: fig[mResidents], Aged14: fig[mAged14], Accounts14: fig[mAccounts14], Adults18: fig[mAdults18],
 		Smartphone18: fig[mPhone18], Households: fig[mHouseholds], HouseholdsBank: fig[mHouseholdsBank], HouseholdsZalo: fig[mHouseholdsZalo]}
-	st.Attainment, err = s.attainmentOf(ctx, units, at)
-	return st, err
+	st.Attainment = facts.attainment(units, dateDay(at))
+	s.agg.results.put(key, units, sh, st)
+	return st, nil
 }
 
 // headerAgg is statsHeader over the units already listed: communes,
 // smart villages (enrolled on at) and the communes with one, their
 // village teams started by at and those with a residents' dossier (from
-// the summaries).
-func (s *Store) headerAgg(ctx context.Context, st *UnitStats, unitID int64, at, tree domain.Date, units []unitRev, aggs []*unitAgg) error {
+// the summaries), the last ones from the teams' snapshot.
+func headerAgg(st *UnitStats, facts *teamFacts, unitID int64, at, tree domain.Date, units []unitRev, aggs []*unitAgg) {
 	level := make(map[int64]string, len(units))
 	agg := make(map[int64]*unitAgg, len(units))
 	for i, u := range units {
@@ -103,58 +110,7 @@ func (s *Store) headerAgg(ctx context.Context, st *UnitStats, unitID int64, at, 
 			st.Communes++
 		}
 	}
-	active := `SELECT e.village_id FROM enrolments e WHERE e.enrolled_on <= $1 AND (e.ended_on IS NULL OR e.ended_on >= $1)`
-	rs, err := s.r.QueryContext(ctx, `SELECT e.village_id, COALESCE(p.parent_id, 0) FROM (`+active+`) e
-		LEFT JOIN unit_parents p ON p.unit_id = e.village_id AND `+live("p", 2), at, tree)
-	if err != nil {
-		return internal("stats", err)
-	}
-	smart, communes := map[int64]bool{}, map[int64]bool{}
-	for rs.Next() {
-		var v, parent int64
-		if err := rs.Scan(&v, &parent); err != nil {
-			rs.Close()
-			return internal("stats", err)
-		}
-		if level[v] != string(domain.LevelVillage) {
-			continue
-		}
-		smart[v] = true
-		if level[parent] == string(domain.LevelCommune) {
-			communes[parent] = true
-		}
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return internal("stats", err)
-	}
-	st.SmartVillages, st.CommunesWithSmartVillage = len(smart), len(communes)
-	rs, err = s.r.QueryContext(ctx, `SELECT t.id, tu.unit_id FROM teams t JOIN team_units tu ON tu.team_id = t.id
-		WHERE t.kind = 'village' AND (t.started_on IS NULL OR t.started_on <= $1) AND tu.unit_id IN (`+active+`)`, at)
-	if err != nil {
-		return internal("stats", err)
-	}
-	teams, busy := map[int64]bool{}, map[int64]bool{}
-	d := dateDay(at)
-	for rs.Next() {
-		var t, v int64
-		if err := rs.Scan(&t, &v); err != nil {
-			rs.Close()
-			return internal("stats", err)
-		}
-		if !smart[v] {
-			continue
-		}
-		teams[t] = true
-		if a := agg[v]; a != nil && countUpTo(a.recv, d) > 0 {
-			busy[t] = true
-		}
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return internal("stats", err)
-	}
-	st.Teams, st.TeamsWithDossiers = len(teams), len(busy)
+	facts.header(st, level, agg, dateDay(at), dateDay(tree))
 	// A commune counts itself when the unit is a commune.
 	if st.Communes == 0 && level[unitID] == string(domain.LevelCommune) {
 		st.Communes = 1
@@ -162,55 +118,6 @@ func (s *Store) headerAgg(ctx context.Context, st *UnitStats, unitID int64, at, 
 			st.CommunesWithSmartVillage = 1
 		}
 	}
-	return nil
-}
-
-// attainmentOf is AttainmentAt over the villages listed: those with an
-// approved assessment as of at, and those whose latest one passed.
-func (s *Store) attainmentOf(ctx context.Context, units []unitRev, at domain.Date) (Attainment, error) {
-	var out Attainment
-	var ids []int64
-	for _, u := range units {
-		if u.level == string(domain.LevelVillage) {
-			ids = append(ids, u.id)
-		}
-	}
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		args := []any{at}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = "$" + strconv.Itoa(len(args))
-		}
-		rs, err := s.r.QueryContext(ctx, `SELECT a.village_id, a.passed FROM assessments a
-			WHERE a.village_id IN (`+strings.Join(ph, ",")+`) AND a.as_of <= $1 AND a.state = 'approved' ORDER BY a.village_id, a.as_of DESC, a.id DESC`, args...)
-		if err != nil {
-			return out, internal("attainment", err)
-		}
-		last := int64(-1)
-		for rs.Next() {
-			var v int64
-			var passed bool
-			if err := rs.Scan(&v, &passed); err != nil {
-				rs.Close()
-				return out, internal("attainment", err)
-			}
-			if v == last {
-				continue // an older one
-			}
-			last = v
-			out.Assessed++
-			if passed {
-				out.Passed++
-			}
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return out, internal("attainment", err)
-		}
-	}
-	return out, nil
 }
 
 func monthKey(m uint16) string { return fmt.Sprintf("%04d-%02d", 1900+int(m)/12, int(m)%12+1) }
@@ -242,7 +149,7 @@ func (s *Store) trendAgg(ctx context.Context, unitID int64, from, at domain.Date
 	if len(out) == 0 {
 		return out, nil
 	}
-	units, global, err := s.unitsWithRevs(ctx, unitID, tree)
+	units, sh, err := s.unitsWithRevs(ctx, unitID, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +157,7 @@ func (s *Store) trendAgg(ctx context.Context, unitID int64, from, at domain.Date
 	if err != nil {
 		return nil, err
 	}
-	aggs, _, err := s.summaries(ctx, units, global, floor)
+	aggs, _, err := s.summaries(ctx, units, sh.global, floor)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +192,7 @@ func (s *Store) childStatsAgg(ctx context.Context, unitID int64, at domain.Date,
 	if current {
 		tree = domain.DateOf(s.now())
 	}
-	units, global, err := s.childUnitsWithRevs(ctx, unitID, tree)
+	units, sh, err := s.childUnitsWithRevs(ctx, unitID, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +200,7 @@ func (s *Store) childStatsAgg(ctx context.Context, unitID int64, at domain.Date,
 	if err != nil {
 		return nil, err
 	}
-	aggs, _, err := s.summaries(ctx, units, global, floor)
+	aggs, _, err := s.summaries(ctx, units, sh.global, floor)
 	if err != nil {
 		return nil, err
 	}
@@ -333,38 +240,4 @@ func (s *Store) childStatsAgg(ctx context.Context, unitID int64, at domain.Date,
 		}
 	}
 	return out, nil
-}
-
-// memberCountsOf is memberCounts over the units listed: past a commune's
-// size one grouped pass over the members (no recursion), summed here.
-// (The demo's district and provinces take this path in the conformance
-// test, its communes and villages the other.)
-func (s *Store) memberCountsOf(ctx context.Context, unitID int64, units []unitRev, at, tree domain.Date) (village, community int, err error) {
-	if len(units) <= 30 {
-		return s.memberCounts(ctx, unitID, at, tree)
-	}
-	in := make(map[int64]bool, len(units))
-	for _, u := range units {
-		in[u.id] = true
-	}
-	rs, err := s.r.QueryContext(ctx, `SELECT tu.unit_id, COALESCE(sum(CASE WHEN t.kind = 'village' THEN 1 ELSE 0 END), 0),
-		COALESCE(sum(CASE WHEN t.kind = 'community' THEN 1 ELSE 0 END), 0)
-		FROM team_members m JOIN teams t ON t.id = m.team_id JOIN team_units tu ON tu.team_id = t.id AND `+live("tu", 2)+`
-		WHERE m.joined_on <= $1 AND (m.left_on IS NULL OR m.left_on >= $1) GROUP BY tu.unit_id`, at, tree)
-	if err != nil {
-		return 0, 0, internal("member counts", err)
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var u int64
-		var v, c int
-		if err := rs.Scan(&u, &v, &c); err != nil {
-			return 0, 0, internal("member counts", err)
-		}
-		if in[u] {
-			village += v
-			community += c
-		}
-	}
-	return village, community, internal("member counts", rs.Err())
 }

@@ -32,6 +32,9 @@ type Store struct {
 	Where string
 	// agg holds the units' summaries for Stats (aggregate.go).
 	agg *aggCache
+	// pub knows the public data version (public_watch.go); shared by
+	// the Store's copies, like agg.
+	pub *publicWatch
 }
 
 // Open connects to a DSN: "sqlite:PATH" or "postgres://…". It checks the
@@ -81,12 +84,18 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, openErr(path, err)
 	}
+	// Keep every reader open: past database/sql's default of two idle
+	// connections, a busy server closed and reopened readers (and
+	// prepared their statements again) on every burst of requests.
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache()}
+	r.SetMaxIdleConns(4)
+	r.SetConnMaxLifetime(0)
+	s := &Store{w: w, r: &readers{primary: r}, dialect: sqliteDialect, Now: time.Now, Where: "sqlite:" + path, agg: newAggCache(), pub: &publicWatch{}}
 	if err := s.ping(ctx); err != nil {
 		s.Close()
 		return nil, openErr(path, err)
 	}
+	s.pub.watchSQLite(path) // the ping opened the database in WAL mode
 	return s, nil
 }
 
@@ -97,7 +106,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(8)
-	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache()}
+	s := &Store{w: db, r: &readers{primary: db}, dialect: postgresDialect, Now: time.Now, Where: redact(dsn), agg: newAggCache(), pub: &publicWatch{dsn: dsn}}
 	if err := s.ping(ctx); err != nil {
 		db.Close()
 		return nil, openErr(redact(dsn), err)
@@ -169,6 +178,7 @@ func redact(dsn string) string {
 
 // Close releases every pool.
 func (s *Store) Close() error {
+	s.pub.close()
 	err := s.r.close()
 	if e := s.w.Close(); err == nil {
 		err = e

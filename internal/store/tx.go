@@ -36,8 +36,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		s.pub.invalidate() // a failed commit may still have committed
 		return internal("commit", err)
 	}
+	// This server's next request sees its own write at once, without
+	// waiting for the notification (public_watch.go).
+	s.pub.invalidate()
 	return nil
 }
 

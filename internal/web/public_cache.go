@@ -100,7 +100,10 @@ func notModified(r *http.Request, etag string, lastMod time.Time) bool {
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	rest := r.Header.Get("Accept-Encoding")
+	for rest != "" { // strings.Split would allocate on every cache hit
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
 			return true

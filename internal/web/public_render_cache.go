@@ -3,9 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,37 +16,40 @@ import (
 const maxCachedPages = 4096
 
 // pageCache keeps rendered public village pages, so a repeat visit costs
-// the slug and two small queries instead of a dozen and a render.
+// no query at all: no slug lookup, no page data, no render, no gzip.
 //
-// It is correct across app servers without any message between them: an
-// entry is used only while its validator — the public data version, read
-// from the database on every request — is the one it was rendered under, and only until the page's own clock
-// moves (the next session starts or ends, midnight in Vietnam). A change
-// made through any server, or the command line, changes the validator in
-// the database every server reads, so it shows at the next request. The
-// validator is read before the page's data, so a write landing between
-// the two leaves an entry that the next request finds stale. With read
-// replicas the validator and the page come from the same database, so a
-// lagging replica never pins an old page.
+// It is correct across app servers and processes: an entry is used only
+// while the public data version it was rendered under — which triggers
+// move with every change to what a public page shows (migration 0020) —
+// is the current one (Store.CurrentPublicVersion: on PostgreSQL known
+// from LISTEN/NOTIFY without a query, on SQLite one prepared read), and
+// only until the page's own clock moves (the next session starts or
+// ends, midnight in Vietnam). The version an entry carries is read from
+// the same database as its data and before it, so a write landing in
+// between, or a lagging read replica, leaves an entry that never matches
+// the current version and is rendered again.
 type pageCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*cachedPage
 }
 
 type cachedPage struct {
-	validator string
-	expires   time.Time
-	ctype     string
-	body, gz  []byte // gz is nil when the body is not worth compressing
-	etag      string
-	lastMod   time.Time
+	version int64
+	expires time.Time
+	ctype   string
+	body    []byte
+	gz      []byte // nil when the body is not worth compressing
+	etag    string
+	lastMod time.Time
+	// The header values, made once: a hit only copies slices.
+	hCtype, hETag, hETagGz, hLastMod, hCache, hVary, hGzip []string
 }
 
-func (c *pageCache) get(key, validator string, now time.Time) *cachedPage {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.m[key]
-	if e == nil || e.validator != validator || !now.Before(e.expires) {
+func (c *pageCache) get(key []byte, version int64, now time.Time) *cachedPage {
+	c.mu.RLock()
+	e := c.m[string(key)] // no allocation: the compiler looks the bytes up
+	c.mu.RUnlock()
+	if e == nil || e.version != version || !now.Before(e.expires) {
 		return nil
 	}
 	return e
@@ -61,19 +62,6 @@ func (c *pageCache) put(key string, e *cachedPage) {
 		c.m = map[string]*cachedPage{}
 	}
 	c.m[key] = e
-}
-
-// villageValidator is what a cached village page depends on in the
-// database: the public data version, which triggers bump with every
-// change to what a public page shows (migration 0020), and the village's
-// own name and slug. ok is false when the version is missing (a database
-// being reset): then nothing is cached.
-func (s *Server) villageValidator(ctx context.Context, u domain.Unit) (string, bool, error) {
-	v, ok, err := s.Store.PublicVersion(ctx)
-	if err != nil || !ok {
-		return "", false, err
-	}
-	return strconv.FormatInt(v, 10) + "|" + u.Name + "|" + u.Slug, true, nil
 }
 
 // villagePageExpiry is when a page rendered now stops being right by the
@@ -95,6 +83,13 @@ func (s *Server) villagePageExpiry(vi villageInfo) time.Time {
 // newCachedPage compresses a body once for every visitor that takes gzip.
 func (s *Server) newCachedPage(ctype string, body []byte, lastMod time.Time) *cachedPage {
 	e := &cachedPage{ctype: ctype, body: body, etag: etagOf(body), lastMod: lastMod}
+	e.hCtype = []string{ctype}
+	e.hCache, e.hVary, e.hGzip = []string{"public, no-cache"}, []string{"Accept-Encoding, Cookie"}, []string{"gzip"}
+	e.hETag = []string{e.etag}
+	e.hETagGz = []string{strings.TrimSuffix(e.etag, `"`) + `-gz"`}
+	if !lastMod.IsZero() {
+		e.hLastMod = []string{lastMod.UTC().Format(http.TimeFormat)}
+	}
 	if len(body) > 512 && (strings.HasPrefix(ctype, "text/") || strings.HasPrefix(ctype, "image/svg")) {
 		var buf bytes.Buffer
 		zw := s.gzipWriters.Get().(*gzip.Writer)
@@ -107,28 +102,29 @@ func (s *Server) newCachedPage(ctype string, body []byte, lastMod time.Time) *ca
 	return e
 }
 
-// serveEntry answers like serveCached, from a prepared entry.
+// serveEntry answers like serveCached, from a prepared entry: the
+// headers were made with the entry, so a hit formats nothing.
 func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *cachedPage) {
 	h := w.Header()
-	h.Set("Cache-Control", "public, no-cache")
-	h.Set("Vary", "Accept-Encoding, Cookie")
-	if !e.lastMod.IsZero() {
-		h.Set("Last-Modified", e.lastMod.UTC().Format(http.TimeFormat))
+	h["Cache-Control"] = e.hCache
+	h["Vary"] = e.hVary
+	if e.hLastMod != nil {
+		h["Last-Modified"] = e.hLastMod
 	}
 	gz := e.gz != nil && acceptsGzip(r)
-	tag := e.etag
 	if gz {
-		tag = strings.TrimSuffix(e.etag, `"`) + `-gz"`
+		h["Etag"] = e.hETagGz
+	} else {
+		h["Etag"] = e.hETag
 	}
-	h.Set("ETag", tag)
 	if notModified(r, e.etag, e.lastMod) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", e.ctype)
+	h["Content-Type"] = e.hCtype
 	body := e.body
 	if gz {
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = e.hGzip
 		body = e.gz
 	}
 	if r.Method == http.MethodHead {

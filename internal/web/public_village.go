@@ -189,20 +189,29 @@ func (s *Server) villageNotFound(w http.ResponseWriter, r *http.Request, slug st
 // poster at the cultural house, often on an old phone over 3G. Small,
 // no JavaScript, revalidated with an ETag so a repeat visit is a 304.
 func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.publicVillage(w, r)
-	if !ok {
-		return
-	}
-	// A rendered copy serves while the database says nothing it shows has
-	// changed (public_render_cache.go).
-	key := s.lang(r) + " " + s.publicURL(r) + " " + r.URL.RequestURI()
-	validator, cacheable, err := s.villageValidator(r.Context(), u)
+	// A rendered copy serves while the public data version it was made
+	// under is the current one (public_render_cache.go): checked before
+	// anything else, so a hit reads no table. (villageHit answers most
+	// hits before the router; this one counts for requests it passed.)
+	e, err := s.villageCached(r)
 	if err != nil {
 		s.fail(w, s.newPublicPage(r, ""), err)
 		return
 	}
-	if e := s.villageCache.get(key, validator, s.Now()); cacheable && e != nil {
+	if e != nil {
 		s.serveEntry(w, r, e)
+		return
+	}
+	key := s.villageKey(r)
+	// The version the page is rendered under comes from the database its
+	// data come from (a read replica may lag), read before them.
+	version, cacheable, err := s.Store.PublicVersion(r.Context())
+	if err != nil {
+		s.fail(w, s.newPublicPage(r, ""), err)
+		return
+	}
+	u, ok := s.publicVillage(w, r)
+	if !ok {
 		return
 	}
 	vi, err := s.loadVillageInfo(r.Context(), r, u)
@@ -220,12 +229,47 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, err)
 		return
 	}
-	e := s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
-	e.validator, e.expires = validator, s.villagePageExpiry(vi)
+	e = s.newCachedPage("text/html; charset=utf-8", body, s.lastModified(vi))
+	e.version, e.expires = version, s.villagePageExpiry(vi)
 	if cacheable {
 		s.villageCache.put(key, e)
 	}
 	s.serveEntry(w, r, e)
+}
+
+// villageKey names a request's rendered page: the language, the site's
+// address (the QR code carries it, as publicURL) and the request URI.
+func (s *Server) villageKey(r *http.Request) string {
+	return string(s.appendVillageKey(nil, r))
+}
+
+func (s *Server) appendVillageKey(b []byte, r *http.Request) []byte {
+	b = append(b, s.lang(r)...)
+	b = append(b, ' ')
+	if s.PublicURL != "" {
+		b = append(b, strings.TrimRight(s.PublicURL, "/")...)
+	} else {
+		if s.secure(r) {
+			b = append(b, "https://"...)
+		} else {
+			b = append(b, "http://"...)
+		}
+		b = append(b, r.Host...)
+	}
+	b = append(b, ' ')
+	return append(b, r.URL.RequestURI()...)
+}
+
+// villageCached is the rendered page for r when it is still current
+// (nil when not). The key is villageKey's, built in a stack buffer: a
+// hit allocates no string for it.
+func (s *Server) villageCached(r *http.Request) (*cachedPage, error) {
+	cur, cacheable, err := s.Store.CurrentPublicVersion(r.Context())
+	if err != nil || !cacheable {
+		return nil, err
+	}
+	var buf [256]byte
+	return s.villageCache.get(s.appendVillageKey(buf[:0], r), cur, s.Now()), nil
 }
 
 // lastModified is the Last-Modified of a village page: the later of the

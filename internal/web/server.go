@@ -71,6 +71,8 @@ type Server struct {
 	// villageCache keeps rendered public village pages, checked against
 	// the database on every request (public_render_cache.go).
 	villageCache pageCache
+	// secHeaders are the security headers' values, made once.
+	secHeaders securityHeaderValues
 }
 
 type staticFile struct {
@@ -90,6 +92,7 @@ func New(s *Server) (*Server, error) {
 		s.Metrics = obs.NewMetrics()
 	}
 	s.gzipWriters.New = newGzipWriter
+	s.secHeaders = newSecurityHeaders()
 	s.exportWake = make(chan struct{}, 1)
 	if err := s.loadStatic(); err != nil {
 		return nil, err
@@ -149,7 +152,7 @@ func (s *Server) Handler(api http.Handler) http.Handler {
 	if api != nil {
 		mux.Handle("/api/", obs.Route(api))
 	}
-	return s.Metrics.Middleware(s.Log, s.recoverer(s.securityHeaders(s.withActor(obs.Route(mux)))))
+	return s.Metrics.Middleware(s.Log, s.recoverer(s.securityHeaders(s.villageHit(s.withActor(obs.Route(mux))))))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 
 	"thonso/internal/domain"
@@ -169,6 +170,40 @@ func testStatsAggregates(t *testing.T, open Opener) {
 		t.Fatalf("an account moved past the date: %d then %d", late.Figures.Accounts14, now.Figures.Accounts14)
 	}
 	compare(t, "after a resident's account date changed")
+	// The teams' tables, which Stats keeps as one snapshot (migration
+	// 0021): a member joins Đông Căm's team through the store, another
+	// leaves and the village's enrolment ends in raw SQL, an approved
+	// assessment fails: each seen by the very next read, equal to live.
+	teams, err := s.TeamsOf(Ctx(), dc.ID, oct2024)
+	if err != nil || len(teams) == 0 {
+		t.Fatalf("Đông Căm's teams: %v %v", teams, err)
+	}
+	base, err := s.Stats(Ctx(), dc.ID, oct2024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMember(Ctx(), admin, domain.Member{TeamID: teams[0].ID, FullName: "Lò Văn Thử", Role: domain.RoleTeamMember, JoinedOn: domain.MustDate("2024-10-20")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Stats(Ctx(), dc.ID, oct2024, false); got.TeamMembers+got.CommunityTeamMembers != base.TeamMembers+base.CommunityTeamMembers+1 {
+		t.Fatalf("a new member: %d then %d", base.TeamMembers, got.TeamMembers)
+	}
+	compare(t, "after a new member")
+	raw := []struct{ name, q string }{
+		{"a member left", `UPDATE team_members SET left_on = '2024-10-15' WHERE id = (SELECT min(id) FROM team_members WHERE left_on IS NULL AND joined_on <= '2024-10-01')`},
+		{"an enrolment ended", "UPDATE enrolments SET ended_on = '2024-10-30' WHERE village_id = " + strconv.FormatInt(dc.ID, 10)},
+		{"an assessment failed", `UPDATE assessments SET passed = NOT passed WHERE id = (SELECT max(id) FROM assessments WHERE state = 'approved')`},
+		{"a team started later", `UPDATE teams SET started_on = '2024-11-01' WHERE id = ` + strconv.FormatInt(teams[0].ID, 10)},
+	}
+	for _, c := range raw {
+		if err := s.Exec(Ctx(), c.q); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		compareOn(t, "after "+c.name, near, []domain.Date{oct2024, today})
+	}
+	if got, _ := s.Stats(Ctx(), dc.ID, oct2024, false); got.SmartVillages != 0 || got.Teams != 0 {
+		t.Fatalf("Đông Căm unenrolled on 30/10/2024 still counts on 31/10: %+v", got)
+	}
 	// A day off every village shares.
 	if err := s.SetDayOff(Ctx(), admin, domain.DayOff{On: domain.MustDate("2024-10-07"), Kind: "off", Name: "Ngày nghỉ thử"}); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Migrate", testMigrate},
 		{"PublicVersion", testPublicVersion},
+		{"PublicVersionWatch", testPublicVersionWatch},
 		{"DemoAsOf", testDemoAsOf},
 		{"DemoIdempotent", testDemoIdempotent},
 		{"Successors", testSuccessors},
