@@ -1,8 +1,9 @@
 -- Two caches that stay exact without a query per read (#10).
 --
 -- 1. The public pages: nothing here. SQLite cannot tell another process
--- (thonso import, restore) that it wrote, so each request reads the
--- public version with a statement prepared once (store/public_watch.go);
+-- (thonso import, restore) that it wrote; every commit of any process
+-- rewrites the WAL-index header in the -shm file, which a cache hit reads
+-- (store/public_watch.go) before it asks for the public version again;
 -- PostgreSQL's migration adds a notification.
 --
 -- 2. The unit statistics: row -2 of village_revs is the revision of the
