@@ -59,6 +59,7 @@ type offlineMember struct {
 type offlineHousehold struct {
 	ID      int64  `json:"id"`
 	Number  string `json:"number"`
+	HeadID  int64  `json:"head_id,omitempty"` // among the residents, for "số hộ — chủ hộ"
 	Hamlet  string `json:"hamlet,omitempty"`
 	Address string `json:"address,omitempty"`
 	Bank    string `json:"bank,omitempty"`
@@ -173,7 +174,7 @@ func (a *API) offlineData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, h := range hs {
-		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number, Hamlet: h.Hamlet, Address: h.Address,
+		out.Households = append(out.Households, offlineHousehold{ID: h.ID, Number: h.Number, HeadID: h.HeadID, Hamlet: h.Hamlet, Address: h.Address,
 			Bank: since(h.Bank), Zalo: since(h.Zalo), Version: h.Version})
 	}
 	// The copy has one purpose, fixed by what it is for (helping residents

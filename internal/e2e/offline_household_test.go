@@ -46,12 +46,13 @@ func TestOfflineHouseholdInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another household corrected: its hamlet.
-	first := eval(`(() => { const s = document.getElementById("f_pick"); s.selectedIndex = 0;
+	label := eval(`(() => { const s = document.getElementById("f_pick"); s.selectedIndex = 0;
 		s.dispatchEvent(new Event("change")); return s.options[0].text; })()`)
-	if first == "" {
-		t.Fatal("no household to correct on the phone")
+	first := eval(`document.getElementById("f_number").value`)
+	// Households are offered as people know them: number and head.
+	if first == "" || !strings.HasPrefix(label, first+" — ") || len(label) < len(first)+6 {
+		t.Fatalf("household offered as %q (number %q): want «number — head»", label, first)
 	}
-	b.wantValue("#f_number", first)
 	b.setField("#f_hamlet", "Xóm Đã Sửa")
 	if err := b.click("#household-fix-save"); err != nil {
 		t.Fatal(err)

@@ -165,7 +165,10 @@
       items.forEach(function (x) { var o = document.createElement("option"); o.value = x[0]; o.textContent = x[1]; sel.appendChild(o); });
       if (keep) sel.value = keep;
     }
-    var known = (r ? r.data.households : []).map(function (h) { return [String(h.id), h.number]; });
+    // "12 — Lò Văn An": the number and its head, as people know a household.
+    var names = {};
+    if (r) r.data.residents.forEach(function (p) { names[p.id] = p.name; });
+    var known = (r ? r.data.households : []).map(function (h) { return [String(h.id), h.number + (names[h.head_id] ? " — " + names[h.head_id] : "")]; });
     var mine = st.outbox.filter(function (c) { return c.kind === "household.create"; })
       .map(function (c) { return ["c:" + c.id, app.dataset.msgHouseholdNew.replace("{number}", c.payload.number)]; });
     fill(document.getElementById("household"), known.concat(mine));
