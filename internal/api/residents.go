@@ -118,25 +118,31 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var de *domain.Error
-		if errors.As(err, &de) {
-			return de
-		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return domain.Errorf(domain.EINVALID, "api.body_field_invalid", "field", te.Field).WithField(te.Field)
-		}
-		msg := err.Error()
-		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-			f = strings.Trim(f, `"`)
-			return domain.Errorf(domain.EINVALID, "api.body_unknown_field", "field", f).WithField(f)
-		}
-		return domain.Errorf(domain.EINVALID, "api.body_invalid", "reason", msg)
+		return jsonError(err)
 	}
 	if dec.More() {
 		return domain.Errorf(domain.EINVALID, "api.body_invalid", "reason", "trailing data")
 	}
 	return nil
+}
+
+// jsonError says what is wrong with a JSON body: a value our types refuse
+// (a date) as they say it, a field of the wrong type or unknown by name.
+func jsonError(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return domain.Errorf(domain.EINVALID, "api.body_field_invalid", "field", te.Field).WithField(te.Field)
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		f = strings.Trim(f, `"`)
+		return domain.Errorf(domain.EINVALID, "api.body_unknown_field", "field", f).WithField(f)
+	}
+	return domain.Errorf(domain.EINVALID, "api.body_invalid", "reason", msg)
 }
 
 func (a *API) villageCode(r *http.Request, id int64) string {

@@ -94,8 +94,7 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 	switch c.Kind {
 	case "dossier.receive":
 		var p receivePayload
-		if err = json.Unmarshal(c.Payload, &p); err != nil {
-			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+		if err = readPayload(c.Payload, &p); err != nil {
 			break
 		}
 		code := domain.NormalizeLookupCode(p.LookupCode)
@@ -115,8 +114,15 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 		result = map[string]any{"dossier_id": d.ID, "lookup_code": d.LookupCode, "version": d.Version}
 	case "dossier.step":
 		var p stepPayload
-		if err = json.Unmarshal(c.Payload, &p); err != nil || p.DossierID <= 0 || p.Version <= 0 {
-			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+		if err = readPayload(c.Payload, &p); err != nil {
+			break
+		}
+		if p.DossierID <= 0 {
+			err = idMissing("dossier_id")
+			break
+		}
+		if p.Version <= 0 {
+			err = domain.Errorf(domain.EINVALID, "api.version_missing").WithField("version")
 			break
 		}
 		var d domain.Dossier
@@ -140,8 +146,11 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 			Notes           string      `json:"notes"`
 			MemberIDs       []int64     `json:"member_ids"`
 		}
-		if err = json.Unmarshal(c.Payload, &p); err != nil || p.TeamID <= 0 {
-			err = domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+		if err = readPayload(c.Payload, &p); err != nil {
+			break
+		}
+		if p.TeamID <= 0 {
+			err = idMissing("team_id")
 			break
 		}
 		var l store.SessionLog

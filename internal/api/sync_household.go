@@ -19,21 +19,35 @@ type householdPatch struct {
 	Zalo        *adoptionJSON `json:"zalo"`
 }
 
-// bodyError keeps a date the phone got wrong said as such, and anything
-// else as a bad payload.
-func bodyError(err error) error {
-	if _, ok := domain.AsError(err); ok {
-		return err
+// readPayload reads a change's payload, saying what is wrong with it as
+// the API says it of a body (the field named, else the payload).
+func readPayload(raw json.RawMessage, v any) error {
+	err := json.Unmarshal(raw, v)
+	if err == nil {
+		return nil
 	}
-	return domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("payload")
+	e, ok := domain.AsError(jsonError(err))
+	switch {
+	case !ok || e.Key == "api.body_invalid" || e.Field == "" && e.Key == "api.body_field_invalid":
+		// Not JSON, or not an object: nothing more precise to say.
+		return domain.Errorf(domain.EINVALID, "sync.payload_invalid").WithField("payload")
+	case e.Field == "":
+		return e.WithField("payload") // a date our types refuse, said as such
+	}
+	return e
+}
+
+// idMissing is a change that does not name the record it is about.
+func idMissing(field string) error {
+	return domain.Errorf(domain.EINVALID, "sync.id_missing", "field", field).WithField(field)
 }
 
 // syncHouseholdCreate applies a household.create change: a household added
 // on the phone, in a village of the member's resident:edit scope.
 func (a *API) syncHouseholdCreate(ctx context.Context, actor *domain.Actor, raw json.RawMessage) (any, error) {
 	var p householdInput
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, bodyError(err)
+	if err := readPayload(raw, &p); err != nil {
+		return nil, err
 	}
 	v, err := a.Store.UnitAt(ctx, p.VillageCode, domain.DateOf(a.Now()))
 	if err != nil || v.Level != domain.LevelVillage {
@@ -51,11 +65,11 @@ func (a *API) syncHouseholdCreate(ctx context.Context, actor *domain.Actor, raw 
 // must still be in scope and unchanged since the phone read it.
 func (a *API) syncHouseholdUpdate(ctx context.Context, actor *domain.Actor, raw json.RawMessage) (any, error) {
 	var p householdPatch
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, bodyError(err)
+	if err := readPayload(raw, &p); err != nil {
+		return nil, err
 	}
 	if p.HouseholdID <= 0 {
-		return nil, domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("household_id")
+		return nil, idMissing("household_id")
 	}
 	if p.Version <= 0 {
 		return nil, domain.Errorf(domain.EINVALID, "api.version_missing").WithField("version")
@@ -101,8 +115,8 @@ func (a *API) syncResidentCreate(ctx context.Context, actor *domain.Actor, raw j
 		residentInput
 		HouseholdChange string `json:"household_change"`
 	}
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, bodyError(err)
+	if err := readPayload(raw, &p); err != nil {
+		return nil, err
 	}
 	if p.HouseholdID == 0 && p.HouseholdChange != "" {
 		done, user, result, err := a.Store.ChangeApplied(ctx, p.HouseholdChange)

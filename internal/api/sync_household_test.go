@@ -89,10 +89,13 @@ func TestSyncHousehold(t *testing.T) {
 		{"kind": "household.update", "payload": map[string]any{"household_id": h.ID, "version": got.Version, "bank": map[string]any{"since": "31/02/2026"}}},
 		{"kind": "household.update", "payload": map[string]any{"household_id": h.ID, "number": "X"}},
 		{"kind": "resident.create", "payload": map[string]any{"household_change": "6a000000-0000-4000-8000-0000000000ff", "full_name": "Chưa Có Hộ", "birth_date": "1990-01-01", "sex": "male", "relation": "chu_ho"}},
+		{"kind": "household.update", "payload": "không phải đối tượng"},
+		{"kind": "household.update", "payload": map[string]any{"household_id": "một", "version": 1}},
 	} {
-		bad["id"] = fmt.Sprintf("6a000000-0000-4000-8000-00000000010%d", i)
+		bad["id"] = fmt.Sprintf("6a000000-0000-4000-8000-0000000001%02d", i)
 		r := send(bad)[0].(map[string]any)
-		if r["status"] != "refused" || r["error"].(map[string]any)["message"] == "" {
+		e, _ := r["error"].(map[string]any)
+		if msg, _ := e["message"].(string); r["status"] != "refused" || msg == "" || strings.ContainsAny(msg, "{}") {
 			t.Errorf("bad change %d: %v", i, r)
 		}
 	}

@@ -28,11 +28,11 @@ type residentPatch struct {
 // otherwise the member is told someone else changed it first.
 func (a *API) syncResidentUpdate(ctx context.Context, actor *domain.Actor, raw json.RawMessage) (any, error) {
 	var p residentPatch
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, bodyError(err)
+	if err := readPayload(raw, &p); err != nil {
+		return nil, err
 	}
 	if p.ResidentID <= 0 {
-		return nil, domain.Errorf(domain.EINVALID, "api.body_invalid").WithField("resident_id")
+		return nil, idMissing("resident_id")
 	}
 	if p.Version <= 0 {
 		return nil, domain.Errorf(domain.EINVALID, "api.version_missing").WithField("version")
