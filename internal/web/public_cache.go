@@ -17,6 +17,17 @@ func newGzipWriter() any {
 	return zw
 }
 
+// gzipped compresses body with a pooled writer.
+func (s *Server) gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw := s.gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	zw.Write(body)
+	zw.Close()
+	s.gzipWriters.Put(zw)
+	return buf.Bytes()
+}
+
 // renderBytes executes a page into memory.
 func (s *Server) renderBytes(name string, data any) ([]byte, error) {
 	t, ok := s.pages[name]
@@ -63,14 +74,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, ctype strin
 	}
 	h.Set("Content-Type", ctype)
 	if gz {
-		var buf bytes.Buffer
-		zw := s.gzipWriters.Get().(*gzip.Writer)
-		zw.Reset(&buf)
-		zw.Write(body)
-		zw.Close()
-		s.gzipWriters.Put(zw)
 		h.Set("Content-Encoding", "gzip")
-		body = buf.Bytes()
+		body = s.gzipped(body)
 	}
 	if r.Method == http.MethodHead {
 		return

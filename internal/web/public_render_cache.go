@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"net/http"
 	"strings"
 	"sync"
@@ -91,13 +89,7 @@ func (s *Server) newCachedPage(ctype string, body []byte, lastMod time.Time) *ca
 		e.hLastMod = []string{lastMod.UTC().Format(http.TimeFormat)}
 	}
 	if len(body) > 512 && (strings.HasPrefix(ctype, "text/") || strings.HasPrefix(ctype, "image/svg")) {
-		var buf bytes.Buffer
-		zw := s.gzipWriters.Get().(*gzip.Writer)
-		zw.Reset(&buf)
-		zw.Write(body)
-		zw.Close()
-		s.gzipWriters.Put(zw)
-		e.gz = buf.Bytes()
+		e.gz = s.gzipped(body)
 	}
 	return e
 }
