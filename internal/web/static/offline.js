@@ -44,6 +44,7 @@
         b.addEventListener("click", function () {
           st.outbox = st.outbox.filter(function (x) { return x.id !== c.id; });
           save(st); render();
+          if (c.kind === "household.create") fillHouseholds(loadRef()); // no longer offered
         });
         li.appendChild(document.createTextNode(" "));
         li.appendChild(b);
@@ -135,7 +136,6 @@
       document.getElementById("ref-sessions").appendChild(li(s.toLocaleDateString("vi-VN", { timeZone: TZ }) + " " + hm(s) + "–" + hm(e) + (o.place ? " · " + o.place : "")));
     });
     showDocs();
-    fillHouseholds(r);
     var q = fold(document.getElementById("ref-q").value || "");
     var hits = q.length < 2 ? [] : r.data.residents.filter(function (p) { return fold(p.name).indexOf(q) >= 0; }).slice(0, 20);
     hits.forEach(function (p) {
@@ -203,7 +203,11 @@
     if (!st.device || !navigator.onLine) return;
     fetch("/api/v1/offline/" + app.dataset.village, { headers: { "Authorization": "Bearer " + st.device.token } })
       .then(function (r) { if (!r.ok) throw r; return r.json(); })
-      .then(function (data) { localStorage.setItem(REF, JSON.stringify({ fetched: Date.now(), data: data })); renderRef(); })
+      .then(function (data) {
+        localStorage.setItem(REF, JSON.stringify({ fetched: Date.now(), data: data }));
+        renderRef();
+        fillHouseholds(loadRef());
+      })
       .catch(function () {});
   }
   // showDocs lists the papers the chosen procedure needs, from the
@@ -233,6 +237,9 @@
   document.getElementById("procedure").addEventListener("change", showDocs);
   document.getElementById("ref-q").addEventListener("input", renderRef);
   renderRef();
+  // The household lists change with the reference data and the outbox,
+  // not with each letter typed in the search.
+  fillHouseholds(loadRef());
   fetchRef();
   window.addEventListener("online", fetchRef);
   document.getElementById("send-now").addEventListener("click", send);
