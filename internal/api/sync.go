@@ -174,6 +174,29 @@ func (a *API) applyChange(r *http.Request, actor *domain.Actor, dev store.Device
 	return changeResult{ID: c.ID, Status: "applied", Result: raw}
 }
 
+// readPayload reads a change's payload, saying what is wrong with it as
+// the API says it of a body (the field named, else the payload).
+func readPayload(raw json.RawMessage, v any) error {
+	err := json.Unmarshal(raw, v)
+	if err == nil {
+		return nil
+	}
+	e, ok := domain.AsError(jsonError(err))
+	switch {
+	case !ok || e.Key == "api.body_invalid" || e.Field == "" && e.Key == "api.body_field_invalid":
+		// Not JSON, or not an object: nothing more precise to say.
+		return domain.Errorf(domain.EINVALID, "sync.payload_invalid").WithField("payload")
+	case e.Field == "":
+		return e.WithField("payload") // a date our types refuse, said as such
+	}
+	return e
+}
+
+// idMissing is a change that does not name the record it is about.
+func idMissing(field string) error {
+	return domain.Errorf(domain.EINVALID, "sync.id_missing", "field", field).WithField(field)
+}
+
 func rawOrNull(s string) json.RawMessage {
 	if s == "" {
 		return json.RawMessage("null")
