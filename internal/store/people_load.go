@@ -114,9 +114,12 @@ func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOpt
 			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
 			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
 				prevPending: map[pkey]int32{}, prevPendingCCCD: map[uint64]int32{}}}
-		b.w = newPeopleWriter(s, ctx, conn, tx)
+		b.w = newPeopleWriter(s, ctx, conn, tx, b.now)
 		err := feed(b)
-		if werr := b.w.wait(); err == nil {
+		if !b.writing() {
+			b.w.drop()
+		}
+		if werr := b.w.finish(); err == nil {
 			err = werr
 		}
 		res = b.res
@@ -164,6 +167,13 @@ func (b *PeopleBatch) writing() bool {
 // load: StreamPeople's feed should return it.
 func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	before := len(b.res.Rejected)
+	// The chunk before last is written: the database has every row but
+	// the chunk before's, whose keys are at hand (prevPending). The chunk
+	// before's batch is sent once the lookups are done, and written while
+	// these rows are checked.
+	if err := b.w.wait(); err != nil {
+		return nil, err
+	}
 	for _, row := range rows {
 		if !b.villages[row.VillageID] {
 			if err := b.loadVillage(row.VillageID); err != nil {
@@ -174,6 +184,9 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	if err := b.lookup(rows); err != nil {
 		return nil, err
 	}
+	if b.writing() {
+		b.w.send()
+	}
 	for i := range rows {
 		if err := b.row(&rows[i]); err != nil {
 			return nil, err
@@ -181,27 +194,30 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	}
 	c := &b.chunk
 	if b.writing() {
-		if err := b.w.flush(); err != nil {
-			return nil, err
-		}
+		b.w.hold()
 		// The chunk's keys stay at hand until its rows are in the database.
 		c.prevPending, c.pending = c.pending, c.prevPending
 		c.prevPendingCCCD, c.pendingCCCD = c.pendingCCCD, c.prevPendingCCCD
 	} else {
-		// Not written: remember the chunk's new people and CCCDs. The
-		// chunk before is in the database once its batch is done.
+		// Not written: remember the new people and CCCDs of this chunk and
+		// of the chunk before (held, now dropped; if it was sent, its rows
+		// are in the database too, which finds the same rows).
 		if err := b.w.wait(); err != nil {
 			return nil, err
 		}
+		b.w.drop()
+		for _, m := range []map[pkey]int32{c.prevPending, c.pending} {
+			for k, row := range m {
+				b.unwritten[k] = row
+			}
+		}
+		for _, m := range []map[uint64]int32{c.prevPendingCCCD, c.pendingCCCD} {
+			for k, row := range m {
+				b.unwrittenCCCD[k] = row
+			}
+		}
 		clear(c.prevPending)
 		clear(c.prevPendingCCCD)
-		b.w.drop()
-		for k, row := range c.pending {
-			b.unwritten[k] = row
-		}
-		for k, row := range c.pendingCCCD {
-			b.unwrittenCCCD[k] = row
-		}
 	}
 	clear(c.pending)
 	clear(c.pendingCCCD)
@@ -295,9 +311,7 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	} else if !h.created {
 		if stored := &b.existingHH[h.ex]; mergeHousehold(stored, row.Household) {
 			if b.writing() {
-				if err := b.w.updateHousehold(b.now, stored); err != nil {
-					return err
-				}
+				b.w.updateHousehold(stored)
 			}
 			res.HouseholdsUpdated++
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type peopleWriter struct {
 	ctx  context.Context
 	conn *sql.Conn // tx's: PostgreSQL's COPY goes through it
 	tx   *sql.Tx
+	now  time.Time // the load's time, on what it updates
 
 	residentIDs, householdIDs idPool
 	// mu is held around each use of the transaction (a statement, or a
@@ -32,13 +34,18 @@ type peopleWriter struct {
 	stmts   map[string]*sql.Stmt
 	inserts map[string]string // "table/rows" → the INSERT's text (the writing goroutine's own)
 
-	q      *writeBatch   // the chunk's writes, being queued
-	hhHead map[int64]int // household queued in q → index of its head_id in q.hhArgs
-	// The chunk before is written by its own goroutine while the next one
-	// is checked (database/sql serialises the two on the connection): at
-	// most one batch is in flight.
+	// A chunk's writes go through three stages: q while its rows are
+	// checked, held once they all are, then sent: written by their own
+	// goroutine while the next chunk's rows are checked. The next chunk's
+	// lookups run on the connection before the held batch is sent (see
+	// PeopleBatch.Add), so the connection and the checks overlap: at most
+	// one batch is in flight.
+	q        *writeBatch   // the chunk's writes, being queued
+	held     *writeBatch   // the chunk before's, complete, not sent yet
+	hhHead   map[int64]int // household queued in q → index of its head_id in q.hhArgs
 	inflight chan error
-	sent     *writeBatch // the batch in flight, then a spare
+	sent     *writeBatch   // the batch in flight
+	spare    []*writeBatch // batches written, reset, for reuse
 
 	created  []idRange          // the residents this load created, for the audit and rowOf
 	rows     []int32            // the row of each created resident, in id order
@@ -54,14 +61,15 @@ type writeBatch struct {
 	resArgs []any // residents, residentLoadCols each
 	resN    int
 	updates []domain.Resident
-	headFix []int64 // (household, head) pairs for households written before their head came
+	hhUpd   []domain.Household // stored households the rows add facts to
+	headFix []int64            // (household, head) pairs for households written before their head came
 }
 
 func (q *writeBatch) reset() {
 	clear(q.hhArgs)
 	clear(q.resArgs)
 	q.hhArgs, q.resArgs, q.hhN, q.resN = q.hhArgs[:0], q.resArgs[:0], 0, 0
-	q.updates, q.headFix = q.updates[:0], q.headFix[:0]
+	q.updates, q.hhUpd, q.headFix = q.updates[:0], q.hhUpd[:0], q.headFix[:0]
 }
 
 type idRange struct {
@@ -73,6 +81,7 @@ type idPool struct {
 	table string
 	next  int64   // SQLite: the next free id (0: not read yet)
 	ids   []int64 // PostgreSQL: ids taken from the sequence, not used yet
+	seq   string  // PostgreSQL: the sequence, as a quoted literal ('public.residents_id_seq')
 }
 
 // Rows per multi-row INSERT: under SQLite's and PostgreSQL's parameter
@@ -93,8 +102,8 @@ func residentLoadCols() []string {
 	return append(append([]string{"id"}, cols...), "created_at", "updated_at", "version")
 }
 
-func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx) *peopleWriter {
-	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
+func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx, now time.Time) *peopleWriter {
+	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, now: now, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
 		stmts: map[string]*sql.Stmt{}, inserts: map[string]string{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
@@ -114,21 +123,7 @@ func (w *peopleWriter) stmt(q string) (*sql.Stmt, error) {
 func (w *peopleWriter) take(p *idPool) (int64, error) {
 	if w.s.dialect.name == "postgres" {
 		if len(p.ids) == 0 {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			rs, err := w.tx.QueryContext(w.ctx, "SELECT nextval(pg_get_serial_sequence('"+p.table+"', 'id')) FROM generate_series(1, 1000)")
-			if err != nil {
-				return 0, internal("ids", err)
-			}
-			for rs.Next() {
-				var id int64
-				if err := rs.Scan(&id); err != nil {
-					rs.Close()
-					return 0, internal("ids", err)
-				}
-				p.ids = append(p.ids, id)
-			}
-			if err := rs.Close(); err != nil || len(p.ids) == 0 {
+			if err := w.takeFromSequence(p); err != nil {
 				return 0, internal("ids", err)
 			}
 		}
@@ -147,6 +142,43 @@ func (w *peopleWriter) take(p *idPool) (int64, error) {
 	return p.next - 1, nil
 }
 
+// takeFromSequence takes the next thousand ids of a PostgreSQL table's
+// sequence. Sequences are outside transactions, so this runs on another
+// connection of the pool: the load's own may be busy writing the chunk
+// before. The sequence is named once: pg_get_serial_sequence in the
+// select list cost 2 µs an id, five times nextval itself.
+func (w *peopleWriter) takeFromSequence(p *idPool) error {
+	if p.seq == "" {
+		var name sql.NullString
+		if err := w.s.w.QueryRowContext(w.ctx, "SELECT pg_get_serial_sequence($1, 'id')", p.table).Scan(&name); err != nil {
+			return err
+		}
+		if !name.Valid {
+			return fmt.Errorf("%s has no id sequence", p.table)
+		}
+		p.seq = "'" + strings.ReplaceAll(name.String, "'", "''") + "'"
+	}
+	rs, err := w.s.w.QueryContext(w.ctx, "SELECT nextval("+p.seq+"::regclass) FROM generate_series(1, 1000)")
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return err
+		}
+		p.ids = append(p.ids, id)
+	}
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	if len(p.ids) == 0 {
+		return fmt.Errorf("%s: no ids", p.seq)
+	}
+	return nil
+}
+
 // addHousehold queues a new household and returns its id.
 func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, error) {
 	id, err := w.take(&w.householdIDs)
@@ -161,16 +193,9 @@ func (w *peopleWriter) addHousehold(now time.Time, h domain.Household) (int64, e
 	return id, nil
 }
 
-func (w *peopleWriter) updateHousehold(now time.Time, h *domain.Household) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	st, err := w.stmt(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
-		updated_at = $7, version = version + 1 WHERE id = $8`)
-	if err != nil {
-		return err
-	}
-	_, err = st.ExecContext(w.ctx, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, now, h.ID)
-	return internal("update household", err)
+// updateHousehold queues the update of a stored household.
+func (w *peopleWriter) updateHousehold(h *domain.Household) {
+	w.q.hhUpd = append(w.q.hhUpd, *h)
 }
 
 // addResident queues a new resident and returns its id.
@@ -363,22 +388,24 @@ func (w *peopleWriter) insertRows(table string, cols []string, per int, args []a
 	return nil
 }
 
-// flush sends the chunk's queued writes, in a goroutine, once the chunk
-// before is written.
-func (w *peopleWriter) flush() error {
-	if err := w.wait(); err != nil {
-		return err
-	}
-	q := w.q
-	w.q, w.sent = w.sent, q
-	if w.q == nil {
-		w.q = &writeBatch{}
-	}
+// hold closes the chunk's batch: it is sent by send, once the next
+// chunk's lookups have run.
+func (w *peopleWriter) hold() {
+	w.held, w.q = w.q, w.batch()
 	clear(w.hhHead)
+}
+
+// send starts writing the held batch, if any, in a goroutine; the batch
+// before must be written (wait).
+func (w *peopleWriter) send() {
+	if w.held == nil {
+		return
+	}
+	q := w.held
+	w.held, w.sent = nil, q
 	done := make(chan error, 1)
 	w.inflight = done
 	go func() { done <- w.write(q) }()
-	return nil
 }
 
 // wait waits for the batch in flight, if any, and returns its error.
@@ -389,7 +416,27 @@ func (w *peopleWriter) wait() error {
 	err := <-w.inflight
 	w.inflight = nil
 	w.sent.reset()
+	w.spare = append(w.spare, w.sent)
+	w.sent = nil
 	return err
+}
+
+// finish writes what is still queued: the batch in flight and the held one.
+func (w *peopleWriter) finish() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	w.send()
+	return w.wait()
+}
+
+func (w *peopleWriter) batch() *writeBatch {
+	if n := len(w.spare); n > 0 {
+		q := w.spare[n-1]
+		w.spare = w.spare[:n-1]
+		return q
+	}
+	return &writeBatch{}
 }
 
 // write sends a batch: households before the residents that point at them.
@@ -407,6 +454,13 @@ func (w *peopleWriter) write(q *writeBatch) error {
 	}
 	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, q.resArgs, q.resN); err != nil {
 		return err
+	}
+	for i := range q.hhUpd {
+		h := &q.hhUpd[i]
+		if err := w.exec(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
+		updated_at = $7, version = version + 1 WHERE id = $8`, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, w.now, h.ID); err != nil {
+			return internal("update household", err)
+		}
 	}
 	if len(q.updates) > 0 {
 		col := textvi.NewCollator()
@@ -439,9 +493,15 @@ func (w *peopleWriter) exec(q string, args ...any) error {
 	return err
 }
 
-// drop forgets the chunk's queued writes (a load that will be rolled back).
+// drop forgets the queued writes not sent (a load that will be rolled
+// back).
 func (w *peopleWriter) drop() {
 	w.q.reset()
+	if w.held != nil {
+		w.held.reset()
+		w.spare = append(w.spare, w.held)
+		w.held = nil
+	}
 	clear(w.hhHead)
 }
 

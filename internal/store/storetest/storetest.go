@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResidentsAsOf", testResidentsAsOf},
 		{"ResidentRules", testResidentRules},
 		{"PeopleImport", testPeopleImport},
+		{"PeopleChunks", testPeopleChunks},
 		{"DemoDeterministic", testDemoDeterministic},
 		{"TeamFigures", testTeamFigures},
 		{"Schedules", testSchedules},
