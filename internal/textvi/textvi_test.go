@@ -1,8 +1,12 @@
 package textvi
 
 import (
+	"encoding/hex"
+	"strings"
 	"testing"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -81,6 +85,44 @@ func TestPersonSortKey(t *testing.T) {
 	for i := range want {
 		if names[i] != want[i] {
 			t.Fatalf("order %v, want %v", names, want)
+		}
+	}
+}
+
+// Sort keys order as the collator does, a case difference aside (a tie);
+// a key stored before keys dropped the case level compares with a new
+// one as the names do, so stored keys need no rewriting.
+func TestSortKeyOrderAndStoredKeys(t *testing.T) {
+	names := []string{"Nguyễn Văn An", "nguyễn văn an", "Nguyen Van An", "Nguyễn Văn Ân", "Nguyễn Văn Ăn", "Nguyễn Văn Ấn", "Nguyễn Văn Ận",
+		"Đỗ Thị Hà", "Do Thi Ha", "Đỗ Thị Hà", "Đổ Thị Hả", "Giàng A Páo", "Hầu A Chư", "Sùng Thị Mỷ", "Lò Văn Thử 10", "Lò Văn Thử 9",
+		"Vàng A Sử", "VÀNG A SỬ", "Thào Seo Lử", "Y Kông", "H'Hen Niê", "Trần An", "Trần Anh", "Ông", "Ơn", "Ưng", "Ung", "Z'rốt"}
+	c := NewCollator()
+	full := collate.New(language.Vietnamese)
+	var buf collate.Buffer
+	stored := func(s string) string {
+		buf.Reset()
+		return hex.EncodeToString(full.KeyFromString(&buf, s))
+	}
+	caseTie := func(a, b string) bool { return strings.EqualFold(a, b) || strings.ToLower(a) == strings.ToLower(b) }
+	for _, a := range names {
+		ka := c.SortKey(a)
+		if !strings.HasPrefix(stored(a), ka) || len(ka) >= len(stored(a)) {
+			t.Fatalf("%q: key %s is not a shorter prefix of the stored kind %s", a, ka, stored(a))
+		}
+		for _, b := range names {
+			want := full.CompareString(a, b)
+			if caseTie(a, b) {
+				if got := strings.Compare(ka, c.SortKey(b)); got != 0 {
+					t.Errorf("%q %q differ only in case: keys compare %d", a, b, got)
+				}
+				continue
+			}
+			if got := strings.Compare(ka, c.SortKey(b)); got != want {
+				t.Errorf("keys of %q, %q compare %d, names %d", a, b, got, want)
+			}
+			if got := strings.Compare(ka, stored(b)); got != want {
+				t.Errorf("new key of %q, stored key of %q compare %d, names %d", a, b, got, want)
+			}
 		}
 	}
 }
