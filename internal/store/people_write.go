@@ -33,6 +33,10 @@ type peopleWriter struct {
 	mu      sync.Mutex
 	stmts   map[string]*sql.Stmt
 	inserts map[string]string // "table/rows" → the INSERT's text (the writing goroutine's own)
+	// PostgreSQL's COPY (the writing goroutine's own, under mu): the
+	// columns' types by table, and the buffer a chunk is encoded in.
+	copyOIDs map[string][]uint32
+	copyBuf  []byte
 
 	// A chunk's writes go through three stages: q while its rows are
 	// checked, held once they all are, then sent: written by their own

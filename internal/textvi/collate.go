@@ -16,6 +16,11 @@ type Collator struct {
 	k   *collate.Collator // SortKey's: without the case level
 	buf collate.Buffer    // reused by SortKey: 4 KB a call otherwise
 	hex []byte
+	// SortKey's keys of words, for names made of words (wordkey.go).
+	words        map[string]wordKey
+	space        wordKey
+	prim, second []byte
+	parts        []string
 }
 
 // NewCollator returns a Vietnamese collator.
@@ -42,8 +47,11 @@ func SortBy[T any](c *Collator, items []T, key func(T) string) {
 // is this key followed by the case level: the two kinds compare as they
 // should except among those ties, so stored keys need not be rewritten.
 func (c *Collator) SortKey(s string) string {
-	c.buf.Reset()
-	k := c.k.KeyFromString(&c.buf, s)
+	k, ok := c.wordsKey(s)
+	if !ok {
+		c.buf.Reset()
+		k = c.k.KeyFromString(&c.buf, s)
+	}
 	c.hex = hex.AppendEncode(c.hex[:0], k)
 	return string(c.hex)
 }

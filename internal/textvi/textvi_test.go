@@ -126,3 +126,39 @@ func TestSortKeyOrderAndStoredKeys(t *testing.T) {
 		}
 	}
 }
+
+// A key assembled from words' keys is the collator's own, on names made
+// of many syllables with every tone, both cases, đ, digits; strings that
+// are not words separated by single spaces take the collator's way.
+func TestWordsKeyIsTheCollatorsKey(t *testing.T) {
+	c := NewCollator()
+	slow := func(s string) string {
+		var buf collate.Buffer
+		return hex.EncodeToString(c.k.KeyFromString(&buf, s))
+	}
+	syllables := []string{"Nguyễn", "nguyễn", "Văn", "Thị", "An", "Ân", "Ăn", "Ấn", "Ận", "Đỗ", "đỗ", "Hà", "Hả", "Hã", "Há", "Hạ", "Giàng", "Páo",
+		"Hầu", "Chư", "Sùng", "Mỷ", "Lò", "Thử", "Vàng", "Sử", "Ưng", "Ơn", "Ông", "Y", "Kông", "Niê", "10", "9", "Quỳnh", "Nguyệt", "Khuyến", "Ngoãn",
+		"Thuỷ", "Thủy", "Lưu", "Trương", "A", "Seo", "Lử", "Z", "Wừ", "ÀNH", "Ếch", "Nguye\u0302\u0303n", "Tho\u031b\u0300", "999999", "0", "2025", "A1", "1A"}
+	for i := 0; i < 5000; i++ {
+		n := 1 + i%5
+		words := make([]string, n)
+		for j := range words {
+			words[j] = syllables[(i*7+j*13+i/3)%len(syllables)]
+		}
+		name := strings.Join(words, " ")
+		if got, want := c.SortKey(name), slow(name); got != want {
+			t.Fatalf("%q: words key %s, collator's %s", name, got, want)
+		}
+		if _, ok := c.wordsKey(name); !ok {
+			t.Fatalf("%q not taken as words", name)
+		}
+	}
+	for _, s := range []string{"H'Hen Niê", "Lò  Văn", " An", "An ", "Nguyễn-Văn", "", "Trần An.", "An\tBình", "An \u0301Bình"} {
+		if _, ok := c.wordsKey(s); ok {
+			t.Errorf("%q taken as words", s)
+		}
+		if got, want := c.SortKey(s), slow(s); got != want {
+			t.Errorf("%q: key %s, collator's %s", s, got, want)
+		}
+	}
+}
