@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
@@ -11,15 +12,53 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// copyRows sends n rows of len(cols) arguments with PostgreSQL's COPY,
-// inside the load's transaction (its connection, below database/sql):
-// several times faster than multi-row INSERTs, as psql's \copy is. The
-// rows are encoded here in COPY's binary format, by the columns' types
-// read once a load: pgx's generic encoder planned every value by
-// reflection, a tenth of a million-row import's CPU, on the two cores
-// the database needs too. Values that are driver.Valuers (dates) are sent
-// as their value.
-func (w *peopleWriter) copyRows(table string, cols []string, args []any, n int) error {
+// A batch's rows go to PostgreSQL with COPY, inside the load's
+// transaction (its connection, below database/sql): several times faster
+// than multi-row INSERTs, as psql's \copy is. The rows are encoded here
+// in COPY's binary format, by the columns' types read once a load:
+// pgx's generic encoder planned every value by reflection, a tenth of a
+// million-row import's CPU, on the two cores the database needs too. A
+// batch is encoded when it is held (encodeCopy), while the connection
+// still writes the batch before, so the connection does not wait for it.
+// Values that are driver.Valuers (dates) are sent as their value.
+
+// encodeCopy encodes a held batch's households and residents.
+func (w *peopleWriter) encodeCopy(q *writeBatch) error {
+	var err error
+	if q.hhCopy, err = w.encodeRows(q.hhCopy, "households", householdLoadCols, q.hhArgs, q.hhN); err != nil {
+		return err
+	}
+	q.resCopy, err = w.encodeRows(q.resCopy, "residents", w.residentCols, q.resArgs, q.resN)
+	return err
+}
+
+// encodeRows encodes n rows of len(cols) arguments into buf.
+func (w *peopleWriter) encodeRows(buf []byte, table string, cols []string, args []any, n int) ([]byte, error) {
+	buf = buf[:0]
+	if n == 0 {
+		return buf, nil
+	}
+	types, err := w.copyTypes(table, cols)
+	if err != nil {
+		return buf, err
+	}
+	width := len(cols)
+	buf = append(buf, "PGCOPY\n\377\r\n\000"...)
+	buf = binary.BigEndian.AppendUint32(buf, 0) // flags
+	buf = binary.BigEndian.AppendUint32(buf, 0) // header extension
+	for i := 0; i < n; i++ {
+		buf = binary.BigEndian.AppendUint16(buf, uint16(width))
+		for j, v := range args[i*width : (i+1)*width] {
+			if buf, err = appendCopyValue(buf, types[j], v); err != nil {
+				return buf, fmt.Errorf("copy into %s, column %s: %w", table, cols[j], err)
+			}
+		}
+	}
+	return binary.BigEndian.AppendUint16(buf, 0xFFFF), nil // the trailer: -1 fields
+}
+
+// copyRows sends n rows encoded by encodeRows.
+func (w *peopleWriter) copyRows(table string, cols []string, data []byte, n int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.conn.Raw(func(dc any) error {
@@ -27,25 +66,7 @@ func (w *peopleWriter) copyRows(table string, cols []string, args []any, n int) 
 		if !ok {
 			return fmt.Errorf("copy into %s: not a pgx connection", table)
 		}
-		types, err := w.copyTypes(c, table, cols)
-		if err != nil {
-			return err
-		}
-		width := len(cols)
-		buf := append(w.copyBuf[:0], "PGCOPY\n\377\r\n\000"...)
-		buf = binary.BigEndian.AppendUint32(buf, 0) // flags
-		buf = binary.BigEndian.AppendUint32(buf, 0) // header extension
-		for i := 0; i < n; i++ {
-			buf = binary.BigEndian.AppendUint16(buf, uint16(width))
-			for j, v := range args[i*width : (i+1)*width] {
-				if buf, err = appendCopyValue(buf, types[j], v); err != nil {
-					return fmt.Errorf("copy into %s, column %s: %w", table, cols[j], err)
-				}
-			}
-		}
-		buf = binary.BigEndian.AppendUint16(buf, 0xFFFF) // the trailer: -1 fields
-		w.copyBuf = buf
-		tag, err := c.Conn().PgConn().CopyFrom(w.ctx, bytes.NewReader(buf), "COPY "+table+" ("+strings.Join(cols, ", ")+") FROM STDIN (FORMAT binary)")
+		tag, err := c.Conn().PgConn().CopyFrom(w.ctx, bytes.NewReader(data), "COPY "+table+" ("+strings.Join(cols, ", ")+") FROM STDIN (FORMAT binary)")
 		if err == nil && tag.RowsAffected() != int64(n) {
 			err = fmt.Errorf("copy into %s: %d rows of %d", table, tag.RowsAffected(), n)
 		}
@@ -64,27 +85,23 @@ const (
 	oidTimestamptz = 1184
 )
 
-// copyTypes reads the type of each column, once a load.
-func (w *peopleWriter) copyTypes(c *stdlib.Conn, table string, cols []string) ([]uint32, error) {
+// copyTypes reads the type of each column, once a load. The types are
+// read before the first batch is sent, so the connection is free.
+func (w *peopleWriter) copyTypes(table string, cols []string) ([]uint32, error) {
 	if t, ok := w.copyOIDs[table]; ok {
 		return t, nil
 	}
-	rows, err := c.Conn().Query(w.ctx, "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped", table)
-	if err != nil {
-		return nil, err
-	}
 	byName := map[string]uint32{}
-	for rows.Next() {
-		var name string
-		var oid uint32
-		if err := rows.Scan(&name, &oid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byName[name] = oid
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := w.query("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped", []any{table},
+		func(rs *sql.Rows) error {
+			var name string
+			var oid uint32
+			if err := rs.Scan(&name, &oid); err != nil {
+				return err
+			}
+			byName[name] = oid
+			return nil
+		}); err != nil {
 		return nil, err
 	}
 	types := make([]uint32, len(cols))

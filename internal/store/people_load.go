@@ -35,7 +35,7 @@ type PeopleBatch struct {
 	res     PeopleResult
 	refused bool // problems found outside the store: check on, write nothing
 
-	villages   map[int64]bool     // the load's villages, in scope, their households indexed
+	villages   map[int64]bool     // the load's villages: true once in scope and their households indexed
 	claimed    map[int64]struct{} // existing residents already matched by a row
 	households map[pkey]hhState   // (village, household number) → the household (no pointers: the GC skips the map)
 	existingHH []domain.Household // the households stored before the load, of its villages, as hhState.ex points
@@ -174,12 +174,15 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	if err := b.w.wait(); err != nil {
 		return nil, err
 	}
+	var fresh []int64
 	for _, row := range rows {
-		if !b.villages[row.VillageID] {
-			if err := b.loadVillage(row.VillageID); err != nil {
-				return nil, err
-			}
+		if _, seen := b.villages[row.VillageID]; !seen {
+			b.villages[row.VillageID] = false
+			fresh = append(fresh, row.VillageID)
 		}
+	}
+	if err := b.loadVillages(fresh); err != nil {
+		return nil, err
 	}
 	if err := b.lookup(rows); err != nil {
 		return nil, err
@@ -194,7 +197,9 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	}
 	c := &b.chunk
 	if b.writing() {
-		b.w.hold()
+		if err := b.w.hold(); err != nil {
+			return nil, err
+		}
 		// The chunk's keys stay at hand until its rows are in the database.
 		c.prevPending, c.pending = c.pending, c.prevPending
 		c.prevPendingCCCD, c.pendingCCCD = c.pendingCCCD, c.prevPendingCCCD
@@ -359,28 +364,40 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	return nil
 }
 
-// loadVillage checks a village is in scope and indexes its households
-// and people, the first time a row names it.
-func (b *PeopleBatch) loadVillage(v int64) error {
-	ok, err := b.s.Covers(b.ctx, b.scope, v)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
-	}
-	if err := b.w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id = $1", []any{v}, func(rs *sql.Rows) error {
-		h, err := scanHousehold(rs)
+// loadVillages checks the villages a chunk names first are in scope and
+// indexes their households, in one statement (a chunk of a file sorted by
+// village names one or two).
+func (b *PeopleBatch) loadVillages(ids []int64) error {
+	for _, v := range ids {
+		ok, err := b.s.Covers(b.ctx, b.scope, v)
 		if err != nil {
 			return err
 		}
-		b.households[b.householdKey(v, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
-		b.existingHH = append(b.existingHH, h)
-		return nil
-	}); err != nil {
-		return internal("load households", err)
+		if !ok {
+			return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
+		}
 	}
-	b.villages[v] = true
+	for start := 0; start < len(ids); start += cccdsPerLookup {
+		part := ids[start:min(start+cccdsPerLookup, len(ids))]
+		args := make([]any, len(part))
+		for i, v := range part {
+			args[i] = v
+		}
+		if err := b.w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id IN ("+b.w.params(0, len(part))+")", args, func(rs *sql.Rows) error {
+			h, err := scanHousehold(rs)
+			if err != nil {
+				return err
+			}
+			b.households[b.householdKey(h.VillageID, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
+			b.existingHH = append(b.existingHH, h)
+			return nil
+		}); err != nil {
+			return internal("load households", err)
+		}
+	}
+	for _, v := range ids {
+		b.villages[v] = true
+	}
 	return nil
 }
 
@@ -410,14 +427,18 @@ func (b *PeopleBatch) lookup(rows []PersonRow) error {
 			ids = append(ids, h.id)
 		}
 	}
-	if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
-		return err
-	}
-	return b.w.members(ids, func(id, household, village int64, name string, birth domain.Date) {
+	member := func(id, household, village int64, name string, birth domain.Date) {
 		if h := households[household]; h.village == village {
 			b.chunk.found[b.personKey(village, textvi.Fold(name), birth, h.number)] = id
 		}
-	})
+	}
+	if b.s.dialect.name == "postgres" {
+		return b.w.lookupPipelined(cccds, ids, b.chunk.owners, member)
+	}
+	if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
+		return err
+	}
+	return b.w.members(ids, member)
 }
 
 func cleanCCCD(c string) string {

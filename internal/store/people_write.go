@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,10 +34,10 @@ type peopleWriter struct {
 	mu      sync.Mutex
 	stmts   map[string]*sql.Stmt
 	inserts map[string]string // "table/rows" → the INSERT's text (the writing goroutine's own)
-	// PostgreSQL's COPY (the writing goroutine's own, under mu): the
-	// columns' types by table, and the buffer a chunk is encoded in.
-	copyOIDs map[string][]uint32
-	copyBuf  []byte
+	// PostgreSQL's COPY: the columns' types by table (read by the main
+	// goroutine, at the first hold).
+	copyOIDs     map[string][]uint32
+	residentCols []string // residentLoadCols()
 
 	// A chunk's writes go through three stages: q while its rows are
 	// checked, held once they all are, then sent: written by their own
@@ -67,6 +68,9 @@ type writeBatch struct {
 	updates []domain.Resident
 	hhUpd   []domain.Household // stored households the rows add facts to
 	headFix []int64            // (household, head) pairs for households written before their head came
+	// PostgreSQL: the households and residents in COPY's binary format,
+	// encoded when the batch is held.
+	hhCopy, resCopy []byte
 }
 
 func (q *writeBatch) reset() {
@@ -107,7 +111,7 @@ func residentLoadCols() []string {
 }
 
 func newPeopleWriter(s *Store, ctx context.Context, conn *sql.Conn, tx *sql.Tx, now time.Time) *peopleWriter {
-	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, now: now, residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
+	return &peopleWriter{s: s, ctx: ctx, conn: conn, tx: tx, now: now, residentCols: residentLoadCols(), residentIDs: idPool{table: "residents"}, householdIDs: idPool{table: "households"},
 		stmts: map[string]*sql.Stmt{}, inserts: map[string]string{}, q: &writeBatch{}, hhHead: map[int64]int{}, recheck: map[int64]struct{}{}, inserted: map[int64]bool{}}
 }
 
@@ -366,9 +370,6 @@ func (w *peopleWriter) params(k, n int) string {
 // insertRows inserts n queued rows of len(cols) arguments each.
 func (w *peopleWriter) insertRows(table string, cols []string, per int, args []any, n int) error {
 	width := len(cols)
-	if w.s.dialect.name == "postgres" && n > 0 {
-		return internal("copy "+table, w.copyRows(table, cols, args, n))
-	}
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)
 		key := table + "/" + strconv.Itoa(k)
@@ -393,10 +394,15 @@ func (w *peopleWriter) insertRows(table string, cols []string, per int, args []a
 }
 
 // hold closes the chunk's batch: it is sent by send, once the next
-// chunk's lookups have run.
-func (w *peopleWriter) hold() {
+// chunk's lookups have run. On PostgreSQL it is encoded for COPY now,
+// while the batch before is written.
+func (w *peopleWriter) hold() error {
 	w.held, w.q = w.q, w.batch()
 	clear(w.hhHead)
+	if w.s.dialect.name == "postgres" {
+		return internal("encode", w.encodeCopy(w.held))
+	}
+	return nil
 }
 
 // send starts writing the held batch, if any, in a goroutine; the batch
@@ -410,6 +416,10 @@ func (w *peopleWriter) send() {
 	done := make(chan error, 1)
 	w.inflight = done
 	go func() { done <- w.write(q) }()
+	// Let the writer start its statement now: on a busy client the new
+	// goroutine waited for the checks of the next chunk to block or be
+	// preempted, with the connection idle.
+	runtime.Gosched()
 }
 
 // wait waits for the batch in flight, if any, and returns its error.
@@ -453,18 +463,27 @@ func (w *peopleWriter) write(q *writeBatch) error {
 			return err
 		}
 	}
-	if err := w.insertRows("households", householdLoadCols, householdsPerInsert, q.hhArgs, q.hhN); err != nil {
-		return err
-	}
-	if err := w.insertRows("residents", residentLoadCols(), residentsPerInsert, q.resArgs, q.resN); err != nil {
-		return err
-	}
-	for i := range q.hhUpd {
-		h := &q.hhUpd[i]
-		if err := w.exec(`UPDATE households SET hamlet = $1, address = $2, bank_since = $3, bank_helped = $4, zalo_since = $5, zalo_helped = $6,
-		updated_at = $7, version = version + 1 WHERE id = $8`, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, w.now, h.ID); err != nil {
-			return internal("update household", err)
+	if w.s.dialect.name == "postgres" {
+		if q.hhN > 0 {
+			if err := w.copyRows("households", householdLoadCols, q.hhCopy, q.hhN); err != nil {
+				return internal("copy households", err)
+			}
 		}
+		if q.resN > 0 {
+			if err := w.copyRows("residents", w.residentCols, q.resCopy, q.resN); err != nil {
+				return internal("copy residents", err)
+			}
+		}
+	} else {
+		if err := w.insertRows("households", householdLoadCols, householdsPerInsert, q.hhArgs, q.hhN); err != nil {
+			return err
+		}
+		if err := w.insertRows("residents", w.residentCols, residentsPerInsert, q.resArgs, q.resN); err != nil {
+			return err
+		}
+	}
+	if err := w.updateHouseholds(q.hhUpd); err != nil {
+		return internal("update household", err)
 	}
 	if len(q.updates) > 0 {
 		col := textvi.NewCollator()
