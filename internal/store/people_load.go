@@ -167,13 +167,6 @@ func (b *PeopleBatch) writing() bool {
 // load: StreamPeople's feed should return it.
 func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 	before := len(b.res.Rejected)
-	// The chunk before last is written: the database has every row but
-	// the chunk before's, whose keys are at hand (prevPending). The chunk
-	// before's batch is sent once the lookups are done, and written while
-	// these rows are checked.
-	if err := b.w.wait(); err != nil {
-		return nil, err
-	}
 	var fresh []int64
 	for _, row := range rows {
 		if _, seen := b.villages[row.VillageID]; !seen {
@@ -181,11 +174,20 @@ func (b *PeopleBatch) Add(rows []PersonRow) ([]domain.RowError, error) {
 			fresh = append(fresh, row.VillageID)
 		}
 	}
-	if err := b.loadVillages(fresh); err != nil {
+	look, err := b.lookup(rows, fresh)
+	if err != nil {
 		return nil, err
 	}
-	if err := b.lookup(rows); err != nil {
+	// Once the chunk before last is written, the database has every row
+	// but the chunk before's, whose keys are at hand (prevPending): the
+	// lookups run then, from the writer, with no turn back here between.
+	// The chunk before's batch is sent once they are done, and written
+	// while these rows are checked.
+	if err := b.w.waitThen(look); err != nil {
 		return nil, err
+	}
+	for _, v := range fresh {
+		b.villages[v] = true
 	}
 	if b.writing() {
 		b.w.send()
@@ -364,10 +366,8 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 	return nil
 }
 
-// loadVillages checks the villages a chunk names first are in scope and
-// indexes their households, in one statement (a chunk of a file sorted by
-// village names one or two).
-func (b *PeopleBatch) loadVillages(ids []int64) error {
+// covers checks the villages a chunk names first are in scope.
+func (b *PeopleBatch) covers(ids []int64) error {
 	for _, v := range ids {
 		ok, err := b.s.Covers(b.ctx, b.scope, v)
 		if err != nil {
@@ -377,68 +377,76 @@ func (b *PeopleBatch) loadVillages(ids []int64) error {
 			return domain.Errorf(domain.ENOTFOUND, "unit.not_found")
 		}
 	}
-	for start := 0; start < len(ids); start += cccdsPerLookup {
-		part := ids[start:min(start+cccdsPerLookup, len(ids))]
-		args := make([]any, len(part))
-		for i, v := range part {
-			args[i] = v
-		}
-		if err := b.w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id IN ("+b.w.params(0, len(part))+")", args, func(rs *sql.Rows) error {
-			h, err := scanHousehold(rs)
-			if err != nil {
-				return err
-			}
-			b.households[b.householdKey(h.VillageID, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
-			b.existingHH = append(b.existingHH, h)
-			return nil
-		}); err != nil {
-			return internal("load households", err)
-		}
-	}
-	for _, v := range ids {
-		b.villages[v] = true
-	}
 	return nil
 }
 
-// lookup reads what the chunk's rows are checked against: the residents
-// already holding their CCCDs, anywhere (CCCD is unique nationally, not
-// per village), and the members stored in their households (a person is
-// matched by name + birth date within the household). Both find the
-// rows this load wrote in earlier chunks too.
-func (b *PeopleBatch) lookup(rows []PersonRow) error {
+// stored indexes a household stored before the load, of one of its villages.
+func (b *PeopleBatch) stored(h domain.Household) {
+	b.households[b.householdKey(h.VillageID, h.Number)] = hhState{id: h.ID, ex: int32(len(b.existingHH))}
+	b.existingHH = append(b.existingHH, h)
+}
+
+// lookup prepares what the chunk's rows are checked against, and returns
+// the reading of it, to run once the chunk before last is written: the
+// households of the villages it names first (fresh), the residents
+// already holding its CCCDs, anywhere (CCCD is unique nationally, not
+// per village), and the members stored in its households (a person is
+// matched by name + birth date within the household). The last two find
+// the rows this load wrote in earlier chunks too. On PostgreSQL the
+// reading is one round trip.
+func (b *PeopleBatch) lookup(rows []PersonRow, fresh []int64) (func() error, error) {
+	if err := b.covers(fresh); err != nil {
+		return nil, err
+	}
 	clear(b.chunk.owners)
 	clear(b.chunk.found)
 	var cccds []string
-	type hhRef struct {
-		village int64
-		number  string
-	}
-	households := map[int64]hhRef{}
-	var ids []int64
 	for _, r := range rows {
 		if c := cleanCCCD(r.Resident.CCCD); c != "" {
 			cccds = append(cccds, c)
 		}
-		hnum := textvi.Normalize(r.Household.Number)
-		h, ok := b.households[b.householdKey(r.VillageID, hnum)]
-		if _, seen := households[h.id]; ok && h.id != 0 && !seen {
-			households[h.id] = hhRef{r.VillageID, hnum}
-			ids = append(ids, h.id)
+	}
+	type hhRef struct {
+		village int64
+		number  string
+	}
+	refs := map[int64]hhRef{}
+	var ids []int64
+	// addRefs notes the chunk's households known so far (a fresh
+	// village's once its households are read).
+	addRefs := func() {
+		for _, r := range rows {
+			hnum := textvi.Normalize(r.Household.Number)
+			h, ok := b.households[b.householdKey(r.VillageID, hnum)]
+			if _, seen := refs[h.id]; ok && h.id != 0 && !seen {
+				refs[h.id] = hhRef{r.VillageID, hnum}
+				ids = append(ids, h.id)
+			}
 		}
 	}
 	member := func(id, household, village int64, name string, birth domain.Date) {
-		if h := households[household]; h.village == village {
+		if h := refs[household]; h.village == village {
 			b.chunk.found[b.personKey(village, textvi.Fold(name), birth, h.number)] = id
 		}
 	}
+	addRefs()
 	if b.s.dialect.name == "postgres" {
-		return b.w.lookupPipelined(cccds, ids, b.chunk.owners, member)
+		known := ids
+		return func() error {
+			return b.w.lookupPipelined(lookupRequest{fresh: fresh, cccds: cccds, households: known}, lookupAnswers{
+				household: b.stored, householdsDone: addRefs, owners: b.chunk.owners, member: member})
+		}, nil
 	}
-	if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
-		return err
-	}
-	return b.w.members(ids, member)
+	return func() error {
+		if err := b.w.villageHouseholds(fresh, b.stored); err != nil {
+			return err
+		}
+		addRefs()
+		if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
+			return err
+		}
+		return b.w.members(ids, member)
+	}, nil
 }
 
 func cleanCCCD(c string) string {

@@ -9,16 +9,33 @@ import (
 	"thonso/internal/domain"
 )
 
-// lookupPipelined reads a chunk's CCCD owners and its households' members
-// on PostgreSQL in one round trip: both queries go out together (pgx's
-// pipeline) with their lists as arrays. Each query and each wait for an
-// answer was a turn of the connection idle while a busy client got back
-// to it — a million-row load has a thousand chunks.
-func (w *peopleWriter) lookupPipelined(cccds []string, households []int64, owners map[string]cccdOwner,
-	member func(id, household, village int64, name string, birth domain.Date)) error {
-	if len(cccds) == 0 && len(households) == 0 {
-		return nil
-	}
+// lookupRequest is what a chunk looks up: the households of the
+// villages it names first, the owners of its CCCDs, the members of its
+// households already known.
+type lookupRequest struct {
+	fresh      []int64
+	cccds      []string
+	households []int64
+}
+
+// lookupAnswers receive what was found, in this order: each household of
+// the fresh villages, then householdsDone, the CCCD owners, the members
+// (of the known households, then every resident of the fresh villages).
+type lookupAnswers struct {
+	household      func(domain.Household)
+	householdsDone func()
+	owners         map[string]cccdOwner
+	member         func(id, household, village int64, name string, birth domain.Date)
+}
+
+// lookupPipelined reads a chunk's lookups on PostgreSQL in one round
+// trip: the queries go out together (pgx's pipeline) with their lists as
+// arrays. Each query, and each wait for an answer, was a turn of the
+// connection idle while a busy client got back to it; a million-row load
+// has a thousand chunks. A fresh village's members come as all its
+// residents (stored before the load: it has not written there yet), as
+// its households' ids are not known before the answer.
+func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.conn.Raw(func(dc any) error {
@@ -27,50 +44,58 @@ func (w *peopleWriter) lookupPipelined(cccds []string, households []int64, owner
 			return fmt.Errorf("lookup: not a pgx connection")
 		}
 		batch := &pgx.Batch{}
-		batch.Queue("SELECT cccd, id, village_id FROM residents WHERE cccd = ANY($1)", cccds)
-		batch.Queue("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id = ANY($1)", households)
-		br := c.Conn().SendBatch(w.ctx, batch)
-		rows, err := br.Query()
-		if err != nil {
-			br.Close()
-			return internal("cccd owners", err)
+		if len(req.fresh) > 0 {
+			batch.Queue("SELECT "+householdCols+" FROM households h WHERE h.village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					h, err := scanHousehold(rows)
+					if err != nil {
+						return err
+					}
+					ans.household(h)
+				}
+				return rows.Err()
+			})
 		}
-		for rows.Next() {
-			var cccd string
-			var o cccdOwner
-			if err := rows.Scan(&cccd, &o.id, &o.village); err != nil {
-				rows.Close()
-				br.Close()
-				return internal("cccd owners", err)
+		if len(req.cccds) > 0 {
+			batch.Queue("SELECT cccd, id, village_id FROM residents WHERE cccd = ANY($1)", req.cccds).Query(func(rows pgx.Rows) error {
+				ans.householdsDone() // the households are read before
+				for rows.Next() {
+					var cccd string
+					var o cccdOwner
+					if err := rows.Scan(&cccd, &o.id, &o.village); err != nil {
+						return err
+					}
+					ans.owners[cccd] = o
+				}
+				return rows.Err()
+			})
+		}
+		members := func(rows pgx.Rows) error {
+			for rows.Next() {
+				var id, household, village int64
+				var name string
+				var birth domain.Date
+				if err := rows.Scan(&id, &household, &village, &name, &birth); err != nil {
+					return err
+				}
+				ans.member(id, household, village, name, birth)
 			}
-			owners[cccd] = o
+			return rows.Err()
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			br.Close()
-			return internal("cccd owners", err)
+		if len(req.households) > 0 {
+			batch.Queue("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id = ANY($1)", req.households).Query(members)
 		}
-		if rows, err = br.Query(); err != nil {
-			br.Close()
-			return internal("members", err)
+		if len(req.fresh) > 0 {
+			batch.Queue("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
+				ans.householdsDone()
+				return members(rows)
+			})
 		}
-		for rows.Next() {
-			var id, household, village int64
-			var name string
-			var birth domain.Date
-			if err := rows.Scan(&id, &household, &village, &name, &birth); err != nil {
-				rows.Close()
-				br.Close()
-				return internal("members", err)
-			}
-			member(id, household, village, name, birth)
+		if batch.Len() == 0 {
+			ans.householdsDone()
+			return nil
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			br.Close()
-			return internal("members", err)
-		}
-		return internal("lookup", br.Close())
+		return internal("lookup", c.Conn().SendBatch(w.ctx, batch).Close())
 	})
 }
 

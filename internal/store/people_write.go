@@ -49,8 +49,9 @@ type peopleWriter struct {
 	held     *writeBatch   // the chunk before's, complete, not sent yet
 	hhHead   map[int64]int // household queued in q → index of its head_id in q.hhArgs
 	inflight chan error
-	sent     *writeBatch   // the batch in flight
-	spare    []*writeBatch // batches written, reset, for reuse
+	next     chan func() error // what to run after the batch in flight (waitThen)
+	sent     *writeBatch       // the batch in flight
+	spare    []*writeBatch     // batches written, reset, for reuse
 
 	created  []idRange          // the residents this load created, for the audit and rowOf
 	rows     []int32            // the row of each created resident, in id order
@@ -245,6 +246,28 @@ func (w *peopleWriter) rowOf(id int64) (int32, bool) {
 	return w.rows[w.created[i].at+int(id-w.created[i].from)], true
 }
 
+// villageHouseholds calls fn with each household stored in the villages.
+func (w *peopleWriter) villageHouseholds(villages []int64, fn func(domain.Household)) error {
+	for start := 0; start < len(villages); start += cccdsPerLookup {
+		part := villages[start:min(start+cccdsPerLookup, len(villages))]
+		args := make([]any, len(part))
+		for i, v := range part {
+			args[i] = v
+		}
+		if err := w.query("SELECT "+householdCols+" FROM households h WHERE h.village_id IN ("+w.params(0, len(part))+")", args, func(rs *sql.Rows) error {
+			h, err := scanHousehold(rs)
+			if err != nil {
+				return err
+			}
+			fn(h)
+			return nil
+		}); err != nil {
+			return internal("load households", err)
+		}
+	}
+	return nil
+}
+
 // members calls fn with each resident stored in the households.
 func (w *peopleWriter) members(households []int64, fn func(id, household, village int64, name string, birth domain.Date)) error {
 	for start := 0; start < len(households); start += cccdsPerLookup {
@@ -415,7 +438,18 @@ func (w *peopleWriter) send() {
 	w.held, w.sent = nil, q
 	done := make(chan error, 1)
 	w.inflight = done
-	go func() { done <- w.write(q) }()
+	next := make(chan func() error, 1)
+	w.next = next
+	go func() {
+		err := w.write(q)
+		// What the main goroutine asks to run after the batch (waitThen):
+		// the next chunk's lookups follow the write on the connection at
+		// once, without this goroutine handing back and being woken again.
+		if fn := <-next; err == nil && fn != nil {
+			err = fn()
+		}
+		done <- err
+	}()
 	// Let the writer start its statement now: on a busy client the new
 	// goroutine waited for the checks of the next chunk to block or be
 	// preempted, with the connection idle.
@@ -423,10 +457,18 @@ func (w *peopleWriter) send() {
 }
 
 // wait waits for the batch in flight, if any, and returns its error.
-func (w *peopleWriter) wait() error {
+func (w *peopleWriter) wait() error { return w.waitThen(nil) }
+
+// waitThen runs fn (if not nil) once the batch in flight, if any, is
+// written, from the writing goroutine, and returns the first error.
+func (w *peopleWriter) waitThen(fn func() error) error {
 	if w.inflight == nil {
-		return nil
+		if fn == nil {
+			return nil
+		}
+		return fn()
 	}
+	w.next <- fn
 	err := <-w.inflight
 	w.inflight = nil
 	w.sent.reset()
