@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -59,18 +60,26 @@ func (w *peopleWriter) encodeRows(buf []byte, table string, cols []string, args 
 
 // copyRows sends n rows encoded by encodeRows.
 func (w *peopleWriter) copyRows(table string, cols []string, data []byte, n int) error {
+	return w.withPgx("copy into "+table, func(c *pgx.Conn) error {
+		tag, err := c.PgConn().CopyFrom(w.ctx, bytes.NewReader(data), "COPY "+table+" ("+strings.Join(cols, ", ")+") FROM STDIN (FORMAT binary)")
+		if err == nil && tag.RowsAffected() != int64(n) {
+			err = fmt.Errorf("copy into %s: %d rows of %d", table, tag.RowsAffected(), n)
+		}
+		return err
+	})
+}
+
+// withPgx runs fn on the load's connection as pgx's, holding w.mu: for what
+// database/sql does not offer (COPY, pipelines).
+func (w *peopleWriter) withPgx(op string, fn func(*pgx.Conn) error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
-			return fmt.Errorf("copy into %s: not a pgx connection", table)
+			return fmt.Errorf("%s: not a pgx connection", op)
 		}
-		tag, err := c.Conn().PgConn().CopyFrom(w.ctx, bytes.NewReader(data), "COPY "+table+" ("+strings.Join(cols, ", ")+") FROM STDIN (FORMAT binary)")
-		if err == nil && tag.RowsAffected() != int64(n) {
-			err = fmt.Errorf("copy into %s: %d rows of %d", table, tag.RowsAffected(), n)
-		}
-		return err
+		return fn(c.Conn())
 	})
 }
 

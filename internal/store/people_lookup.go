@@ -1,10 +1,7 @@
 package store
 
 import (
-	"fmt"
-
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"thonso/internal/domain"
 )
@@ -36,13 +33,7 @@ type lookupAnswers struct {
 // residents (stored before the load: it has not written there yet), as
 // its households' ids are not known before the answer.
 func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("lookup: not a pgx connection")
-		}
+	return w.withPgx("lookup", func(c *pgx.Conn) error {
 		batch := &pgx.Batch{}
 		if len(req.fresh) > 0 {
 			batch.Queue("SELECT "+householdCols+" FROM households h WHERE h.village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
@@ -95,7 +86,7 @@ func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) err
 			ans.householdsDone()
 			return nil
 		}
-		return internal("lookup", c.Conn().SendBatch(w.ctx, batch).Close())
+		return internal("lookup", c.SendBatch(w.ctx, batch).Close())
 	})
 }
 
@@ -117,18 +108,12 @@ func (w *peopleWriter) updateHouseholds(hs []domain.Household) error {
 		}
 		return nil
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("update households: not a pgx connection")
-		}
+	return w.withPgx("update households", func(c *pgx.Conn) error {
 		batch := &pgx.Batch{}
 		for i := range hs {
 			h := &hs[i]
 			batch.Queue(updateHouseholdSQL, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, w.now, h.ID)
 		}
-		return c.Conn().SendBatch(w.ctx, batch).Close()
+		return c.SendBatch(w.ctx, batch).Close()
 	})
 }
