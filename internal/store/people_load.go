@@ -53,10 +53,11 @@ type PeopleBatch struct {
 // chunkState is what a chunk's rows are checked against: the database
 // as the chunk began, and the chunk's rows before.
 type chunkState struct {
-	owners      map[string]cccdOwner // the chunk's CCCDs already on a resident
-	found       map[pkey]int64       // person keys of the chunk's households' stored members → resident
-	pending     map[pkey]int32       // person key → row, new people of the chunk
-	pendingCCCD map[uint64]int32     // CCCD → row, of the chunk
+	owners      map[string]cccdOwner      // the chunk's CCCDs already on a resident
+	found       map[pkey]int64            // person keys of the chunk's households' stored members → resident
+	stored      map[int64]domain.Resident // the stored residents found (members, CCCD owners), by id
+	pending     map[pkey]int32            // person key → row, new people of the chunk
+	pendingCCCD map[uint64]int32          // CCCD → row, of the chunk
 	// The chunk before's, while its rows are being written.
 	prevPending     map[pkey]int32
 	prevPendingCCCD map[uint64]int32
@@ -112,7 +113,7 @@ func (s *Store) StreamPeople(ctx context.Context, a *domain.Actor, opt PeopleOpt
 			col: textvi.NewCollator(), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 			villages: map[int64]bool{}, claimed: map[int64]struct{}{}, households: map[pkey]hhState{},
 			unwritten: map[pkey]int32{}, unwrittenCCCD: map[uint64]int32{},
-			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
+			chunk: chunkState{owners: map[string]cccdOwner{}, found: map[pkey]int64{}, stored: map[int64]domain.Resident{}, pending: map[pkey]int32{}, pendingCCCD: map[uint64]int32{},
 				prevPending: map[pkey]int32{}, prevPendingCCCD: map[uint64]int32{}}}
 		b.w = newPeopleWriter(s, ctx, conn, tx, b.now)
 		err := feed(b)
@@ -349,9 +350,12 @@ func (b *PeopleBatch) row(row *PersonRow) error {
 		return nil
 	}
 	b.claimed[match] = struct{}{}
-	stored, err := b.w.resident(match)
-	if err != nil {
-		return err
+	stored, ok := b.chunk.stored[match]
+	if !ok {
+		var err error
+		if stored, err = b.w.resident(match); err != nil {
+			return err
+		}
 	}
 	r = mergeResident(stored, r)
 	if sameResident(stored, r) {
@@ -400,6 +404,7 @@ func (b *PeopleBatch) lookup(rows []PersonRow, fresh []int64) (func() error, err
 	}
 	clear(b.chunk.owners)
 	clear(b.chunk.found)
+	clear(b.chunk.stored)
 	var cccds []string
 	for _, r := range rows {
 		if c := cleanCCCD(r.Resident.CCCD); c != "" {
@@ -424,17 +429,25 @@ func (b *PeopleBatch) lookup(rows []PersonRow, fresh []int64) (func() error, err
 			}
 		}
 	}
-	member := func(id, household, village int64, name string, birth domain.Date) {
-		if h := refs[household]; h.village == village {
-			b.chunk.found[b.personKey(village, textvi.Fold(name), birth, h.number)] = id
+	// The stored residents found are kept for the chunk: a row matching
+	// one updates it from this copy, not from a query of its own (a
+	// re-import matches every row).
+	member := func(r domain.Resident) {
+		if h := refs[r.HouseholdID]; h.village == r.VillageID {
+			b.chunk.found[b.personKey(r.VillageID, textvi.Fold(r.FullName), r.BirthDate, h.number)] = r.ID
+			b.chunk.stored[r.ID] = r
 		}
+	}
+	owner := func(r domain.Resident) {
+		b.chunk.owners[r.CCCD] = cccdOwner{r.ID, r.VillageID}
+		b.chunk.stored[r.ID] = r
 	}
 	addRefs()
 	if b.s.dialect.name == "postgres" {
 		known := ids
 		return func() error {
 			return b.w.lookupPipelined(lookupRequest{fresh: fresh, cccds: cccds, households: known}, lookupAnswers{
-				household: b.stored, householdsDone: addRefs, owners: b.chunk.owners, member: member})
+				household: b.stored, householdsDone: addRefs, owner: owner, member: member})
 		}, nil
 	}
 	return func() error {
@@ -442,7 +455,7 @@ func (b *PeopleBatch) lookup(rows []PersonRow, fresh []int64) (func() error, err
 			return err
 		}
 		addRefs()
-		if err := b.w.cccdOwners(cccds, b.chunk.owners); err != nil {
+		if err := b.w.cccdOwners(cccds, owner); err != nil {
 			return err
 		}
 		return b.w.members(ids, member)

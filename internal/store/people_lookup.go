@@ -2,8 +2,10 @@ package store
 
 import (
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"thonso/internal/domain"
+	"thonso/internal/textvi"
 )
 
 // lookupRequest is what a chunk looks up: the households of the
@@ -21,8 +23,7 @@ type lookupRequest struct {
 type lookupAnswers struct {
 	household      func(domain.Household)
 	householdsDone func()
-	owners         map[string]cccdOwner
-	member         func(id, household, village int64, name string, birth domain.Date)
+	owner, member  func(domain.Resident)
 }
 
 // lookupPipelined reads a chunk's lookups on PostgreSQL in one round
@@ -47,37 +48,31 @@ func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) err
 				return rows.Err()
 			})
 		}
-		if len(req.cccds) > 0 {
-			batch.Queue("SELECT cccd, id, village_id FROM residents WHERE cccd = ANY($1)", req.cccds).Query(func(rows pgx.Rows) error {
-				ans.householdsDone() // the households are read before
+		residents := func(fn func(domain.Resident)) func(pgx.Rows) error {
+			return func(rows pgx.Rows) error {
 				for rows.Next() {
-					var cccd string
-					var o cccdOwner
-					if err := rows.Scan(&cccd, &o.id, &o.village); err != nil {
+					r, err := scanResident(rows)
+					if err != nil {
 						return err
 					}
-					ans.owners[cccd] = o
+					fn(r)
 				}
 				return rows.Err()
+			}
+		}
+		if len(req.cccds) > 0 {
+			owners := residents(ans.owner)
+			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.cccd = ANY($1)", req.cccds).Query(func(rows pgx.Rows) error {
+				ans.householdsDone() // the households are read before
+				return owners(rows)
 			})
 		}
-		members := func(rows pgx.Rows) error {
-			for rows.Next() {
-				var id, household, village int64
-				var name string
-				var birth domain.Date
-				if err := rows.Scan(&id, &household, &village, &name, &birth); err != nil {
-					return err
-				}
-				ans.member(id, household, village, name, birth)
-			}
-			return rows.Err()
-		}
+		members := residents(ans.member)
 		if len(req.households) > 0 {
-			batch.Queue("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id = ANY($1)", req.households).Query(members)
+			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.household_id = ANY($1)", req.households).Query(members)
 		}
 		if len(req.fresh) > 0 {
-			batch.Queue("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
+			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
 				ans.householdsDone()
 				return members(rows)
 			})
@@ -115,5 +110,48 @@ func (w *peopleWriter) updateHouseholds(hs []domain.Household) error {
 			batch.Queue(updateHouseholdSQL, h.Hamlet, h.Address, h.Bank.Since, h.Bank.Helped, h.Zalo.Since, h.Zalo.Helped, w.now, h.ID)
 		}
 		return c.SendBatch(w.ctx, batch).Close()
+	})
+}
+
+// updateResidents writes a batch's updates of stored residents: on
+// PostgreSQL in one round trip (pgx's pipeline; a re-import of an updated
+// file updates every row), elsewhere one by one. A resident changed by
+// someone else since the chunk read it is ECONFLICT, as in the one-by-one
+// update.
+func (w *peopleWriter) updateResidents(rs []domain.Resident) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	col := textvi.NewCollator()
+	q := updateResidentSQL()
+	if w.s.dialect.name != "postgres" {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		st, err := w.stmt(q) // prepared once a load
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			res, err := st.ExecContext(w.ctx, updateResidentArgs(r, col, w.now)...)
+			if err != nil {
+				return internal("update resident", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return domain.Errorf(domain.ECONFLICT, "record.stale")
+			}
+		}
+		return nil
+	}
+	return w.withPgx("update residents", func(c *pgx.Conn) error {
+		batch := &pgx.Batch{}
+		for _, r := range rs {
+			batch.Queue(q, updateResidentArgs(r, col, w.now)...).Exec(func(tag pgconn.CommandTag) error {
+				if tag.RowsAffected() == 0 {
+					return domain.Errorf(domain.ECONFLICT, "record.stale")
+				}
+				return nil
+			})
+		}
+		return internal("update resident", c.SendBatch(w.ctx, batch).Close())
 	})
 }

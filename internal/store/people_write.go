@@ -269,22 +269,20 @@ func (w *peopleWriter) villageHouseholds(villages []int64, fn func(domain.Househ
 }
 
 // members calls fn with each resident stored in the households.
-func (w *peopleWriter) members(households []int64, fn func(id, household, village int64, name string, birth domain.Date)) error {
+func (w *peopleWriter) members(households []int64, fn func(domain.Resident)) error {
 	for start := 0; start < len(households); start += cccdsPerLookup {
 		part := households[start:min(start+cccdsPerLookup, len(households))]
 		args := make([]any, cccdsPerLookup)
 		for i := range args {
 			args[i] = part[min(i, len(part)-1)]
 		}
-		if err := w.query("SELECT id, household_id, village_id, full_name, birth_date FROM residents WHERE household_id IN ("+w.params(0, cccdsPerLookup)+")", args,
+		if err := w.query("SELECT "+residentCols+" FROM residents r WHERE r.household_id IN ("+w.params(0, cccdsPerLookup)+")", args,
 			func(rs *sql.Rows) error {
-				var id, household, village int64
-				var name string
-				var birth domain.Date
-				if err := rs.Scan(&id, &household, &village, &name, &birth); err != nil {
+				r, err := scanResident(rs)
+				if err != nil {
 					return err
 				}
-				fn(id, household, village, name, birth)
+				fn(r)
 				return nil
 			}); err != nil {
 			return internal("members", err)
@@ -354,22 +352,21 @@ func (w *peopleWriter) resident(id int64) (domain.Resident, error) {
 	return r, internal("resident", err)
 }
 
-// cccdOwners adds to out the residents holding any of the CCCDs.
-func (w *peopleWriter) cccdOwners(all []string, out map[string]cccdOwner) error {
+// cccdOwners calls fn with the residents holding any of the CCCDs.
+func (w *peopleWriter) cccdOwners(all []string, fn func(domain.Resident)) error {
 	for start := 0; start < len(all); start += cccdsPerLookup {
 		part := all[start:min(start+cccdsPerLookup, len(all))]
 		args := make([]any, cccdsPerLookup)
 		for i := range args {
 			args[i] = part[min(i, len(part)-1)] // padded: one statement for every lookup
 		}
-		if err := w.query("SELECT cccd, id, village_id FROM residents WHERE cccd IN ("+w.params(0, cccdsPerLookup)+")", args,
+		if err := w.query("SELECT "+residentCols+" FROM residents r WHERE r.cccd IN ("+w.params(0, cccdsPerLookup)+")", args,
 			func(rs *sql.Rows) error {
-				var c string
-				var o cccdOwner
-				if err := rs.Scan(&c, &o.id, &o.village); err != nil {
+				r, err := scanResident(rs)
+				if err != nil {
 					return err
 				}
-				out[c] = o
+				fn(r)
 				return nil
 			}); err != nil {
 			return internal("cccd owners", err)
@@ -527,16 +524,8 @@ func (w *peopleWriter) write(q *writeBatch) error {
 	if err := w.updateHouseholds(q.hhUpd); err != nil {
 		return internal("update household", err)
 	}
-	if len(q.updates) > 0 {
-		col := textvi.NewCollator()
-		for _, r := range q.updates {
-			w.mu.Lock()
-			err := w.s.updateResident(w.ctx, w.tx, r, col)
-			w.mu.Unlock()
-			if err != nil {
-				return err
-			}
-		}
+	if err := w.updateResidents(q.updates); err != nil {
+		return err
 	}
 	for i := 0; i < len(q.headFix); i += 2 {
 		if err := w.exec("UPDATE households SET head_id = $1 WHERE id = $2", q.headFix[i+1], q.headFix[i]); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"thonso/internal/domain"
 	"thonso/internal/textvi"
@@ -168,16 +169,7 @@ func (s *Store) UpdateResident(ctx context.Context, a *domain.Actor, r domain.Re
 }
 
 func (s *Store) updateResident(ctx context.Context, tx *sql.Tx, r domain.Resident, col *textvi.Collator) error {
-	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
-	args := residentArgs(r, col)
-	sets := make([]string, len(cols))
-	for i, c := range cols {
-		sets[i] = c + " = $" + strconv.Itoa(i+1)
-	}
-	n := len(args)
-	args = append(args, s.now(), r.ID, r.Version)
-	res, err := tx.ExecContext(ctx, "UPDATE residents SET "+strings.Join(sets, ", ")+", updated_at = $"+strconv.Itoa(n+1)+
-		", version = version + 1 WHERE id = $"+strconv.Itoa(n+2)+" AND version = $"+strconv.Itoa(n+3), args...)
+	res, err := tx.ExecContext(ctx, updateResidentSQL(), updateResidentArgs(r, col, s.now())...)
 	if err != nil {
 		return internal("update resident", err)
 	}
@@ -185,6 +177,23 @@ func (s *Store) updateResident(ctx context.Context, tx *sql.Tx, r domain.Residen
 		return domain.Errorf(domain.ECONFLICT, "record.stale")
 	}
 	return nil
+}
+
+// updateResidentSQL updates every stored column of a resident at the
+// version read (updateResidentArgs), moving the version on.
+func updateResidentSQL() string {
+	cols := strings.Split(strings.Join(strings.Fields(residentWriteCols), ""), ",")
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = c + " = $" + strconv.Itoa(i+1)
+	}
+	n := len(cols)
+	return "UPDATE residents SET " + strings.Join(sets, ", ") + ", updated_at = $" + strconv.Itoa(n+1) +
+		", version = version + 1 WHERE id = $" + strconv.Itoa(n+2) + " AND version = $" + strconv.Itoa(n+3)
+}
+
+func updateResidentArgs(r domain.Resident, col *textvi.Collator, now time.Time) []any {
+	return append(residentArgs(r, col), now, r.ID, r.Version)
 }
 
 // diffResident lists what changed, personal values only as "changed".

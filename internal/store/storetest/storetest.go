@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResidentRules", testResidentRules},
 		{"PeopleImport", testPeopleImport},
 		{"PeopleChunks", testPeopleChunks},
+		{"RevisionTriggers", testRevisionTriggers},
 		{"DemoDeterministic", testDemoDeterministic},
 		{"TeamFigures", testTeamFigures},
 		{"Schedules", testSchedules},
