@@ -15,8 +15,8 @@ type peopleChunk struct {
 	refuse bool       // a row before the chunk's last was rejected while reading
 }
 
-func newPeopleChunk() *peopleChunk {
-	return &peopleChunk{rows: make([]store.PersonRow, 0, store.PeopleChunk), values: make([][]string, 0, store.PeopleChunk)}
+func newPeopleChunk(n int) *peopleChunk {
+	return &peopleChunk{rows: make([]store.PersonRow, 0, n), values: make([][]string, 0, n)}
 }
 
 func (c *peopleChunk) reset() {
@@ -44,7 +44,8 @@ func readPeople(ctx context.Context, s *store.Store, r io.Reader, name string, t
 	go func() {
 		defer close(rd.chunks)
 		villages := map[string]int64{}
-		cur := newPeopleChunk()
+		chunk := s.PeopleChunkRows()
+		cur := newPeopleChunk(chunk)
 		send := func() error {
 			select {
 			case rd.chunks <- cur:
@@ -55,7 +56,7 @@ func readPeople(ctx context.Context, s *store.Store, r io.Reader, name string, t
 			case cur = <-rd.free:
 				cur.reset()
 			default:
-				cur = newPeopleChunk()
+				cur = newPeopleChunk(chunk)
 			}
 			return nil
 		}

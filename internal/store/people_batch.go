@@ -37,11 +37,12 @@ type PeopleOptions struct {
 // StreamPeople fed a chunk at a time; see there for what it checks.
 func (s *Store) ApplyPeople(ctx context.Context, a *domain.Actor, rows []PersonRow, opt PeopleOptions) (PeopleResult, error) {
 	res, err := s.StreamPeople(ctx, a, opt, func(b *PeopleBatch) error {
-		for start := 0; start < len(rows); start += PeopleChunk {
+		chunk := s.PeopleChunkRows()
+		for start := 0; start < len(rows); start += chunk {
 			if opt.Progress != nil {
 				opt.Progress(start, len(rows))
 			}
-			if _, err := b.Add(rows[start:min(start+PeopleChunk, len(rows))]); err != nil {
+			if _, err := b.Add(rows[start:min(start+chunk, len(rows))]); err != nil {
 				return err
 			}
 		}

@@ -33,7 +33,7 @@ func testPeopleChunks(t *testing.T, open Opener) {
 	}
 	ex := members[0]
 
-	const c = store.PeopleChunk
+	c := s.PeopleChunkRows()
 	n := 5 * c
 	rowOf := func(i int) int { return i + 2 } // the header is row 1
 	build := func(prefix string, serial int) []store.PersonRow {
@@ -65,9 +65,14 @@ func testPeopleChunks(t *testing.T, open Opener) {
 	}
 	same(c+10, 20)   // the chunk before's (in memory)
 	same(3*c+10, 40) // three chunks before's (in the database)
-	// The same CCCD (same sex and birth year, as a CCCD says) again.
-	rows[c+20].Resident.CCCD = rows[60].Resident.CCCD
-	rows[3*c+20].Resident.CCCD = rows[c+40].Resident.CCCD
+	// The same CCCD again: of a row from `from` on born the same year (and
+	// so of the same sex), as a CCCD says.
+	sameYear := func(t, from int) int {
+		return from + ((t-from)%60+60)%60
+	}
+	cccdOf1, cccdOf2 := sameYear(c+20, 50), sameYear(3*c+20, c+50)
+	rows[c+20].Resident.CCCD = rows[cccdOf1].Resident.CCCD
+	rows[3*c+20].Resident.CCCD = rows[cccdOf2].Resident.CCCD
 	// The stored resident, matched by name, birth and household, with a
 	// new phone; and a new member of that household bringing its hamlet.
 	rows[2*c+7].Household = domain.Household{Number: hx.Number}
@@ -85,9 +90,9 @@ func testPeopleChunks(t *testing.T, open Opener) {
 	}
 	want := []string{
 		fmt.Sprintf("%d resident.duplicate_in_file_row %d", rowOf(c+10), rowOf(20)),
-		fmt.Sprintf("%d cccd.duplicate_in_file %d", rowOf(c+20), rowOf(60)),
+		fmt.Sprintf("%d cccd.duplicate_in_file %d", rowOf(c+20), rowOf(cccdOf1)),
 		fmt.Sprintf("%d resident.duplicate_in_file_row %d", rowOf(3*c+10), rowOf(40)),
-		fmt.Sprintf("%d cccd.duplicate_in_file %d", rowOf(3*c+20), rowOf(c+40)),
+		fmt.Sprintf("%d cccd.duplicate_in_file %d", rowOf(3*c+20), rowOf(cccdOf2)),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("rejected %d rows %q…, want %q", len(got), got[:min(len(got), 8)], want)
