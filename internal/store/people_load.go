@@ -14,10 +14,12 @@ import (
 
 // PeopleBatch is a bulk load of residents in progress inside its one
 // transaction (see StreamPeople). Rows come in chunks, in file order, and
-// are written when their chunk ends, so the checks across the whole load
-// (a CCCD or a person an earlier row has) find the earlier rows in the
-// database, as they find the stored people (docs/decisions.md "Streaming
-// resident imports"). Memory holds a chunk, 4 bytes a written row (its
+// a chunk's rows are written while the next chunk is checked, so the
+// checks across the whole load (a CCCD or a person an earlier row has)
+// find the earlier rows in the database, as they find the stored people,
+// or, for the chunk just before, in its keys kept at hand
+// (docs/decisions.md "Streaming resident imports"). Memory holds a
+// chunk (and the stored residents it found), 4 bytes a written row (its
 // row number), a small record a household, the ids of the stored people
 // already matched, and, for rows not written (a dry run, a refused load),
 // 128-bit hashes of their keys: nothing grows with a row's text.
