@@ -30,7 +30,7 @@ type lookupAnswers struct {
 // trip: the queries go out together (pgx's pipeline) with their lists as
 // arrays. Each query, and each wait for an answer, was a turn of the
 // connection idle while a busy client got back to it; a million-row load
-// has a thousand chunks. A fresh village's members come as all its
+// has five hundred chunks. A fresh village's members come as all its
 // residents (stored before the load: it has not written there yet), as
 // its households' ids are not known before the answer.
 func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) error {
