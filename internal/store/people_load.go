@@ -434,14 +434,23 @@ func (b *PeopleBatch) lookup(rows []PersonRow, fresh []int64) (func() error, err
 	}
 	refs := map[int64]hhRef{}
 	var ids []int64
+	// The rows' households, keyed once: addRefs may run twice.
+	type rowHH struct {
+		key    pkey
+		number string
+	}
+	rowHHs := make([]rowHH, len(rows))
+	for i, r := range rows {
+		hnum := textvi.Normalize(r.Household.Number)
+		rowHHs[i] = rowHH{b.householdKey(r.VillageID, hnum), hnum}
+	}
 	// addRefs notes the chunk's households known so far (a fresh
 	// village's once its households are read).
 	addRefs := func() {
-		for _, r := range rows {
-			hnum := textvi.Normalize(r.Household.Number)
-			h, ok := b.households[b.householdKey(r.VillageID, hnum)]
+		for i, r := range rows {
+			h, ok := b.households[rowHHs[i].key]
 			if _, seen := refs[h.id]; ok && h.id != 0 && !seen {
-				refs[h.id] = hhRef{r.VillageID, hnum}
+				refs[h.id] = hhRef{r.VillageID, rowHHs[i].number}
 				ids = append(ids, h.id)
 			}
 		}

@@ -18,8 +18,9 @@ type lookupRequest struct {
 }
 
 // lookupAnswers receive what was found, in this order: each household of
-// the fresh villages, then householdsDone, the CCCD owners, the members
-// (of the known households, then every resident of the fresh villages).
+// the fresh villages, then householdsDone (only if there are fresh
+// villages), the CCCD owners, the members (of the known households, then
+// every resident of the fresh villages).
 type lookupAnswers struct {
 	household      func(domain.Household)
 	householdsDone func()
@@ -45,7 +46,11 @@ func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) err
 					}
 					ans.household(h)
 				}
-				return rows.Err()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				ans.householdsDone()
+				return nil
 			})
 		}
 		residents := func(fn func(domain.Resident)) func(pgx.Rows) error {
@@ -61,24 +66,16 @@ func (w *peopleWriter) lookupPipelined(req lookupRequest, ans lookupAnswers) err
 			}
 		}
 		if len(req.cccds) > 0 {
-			owners := residents(ans.owner)
-			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.cccd = ANY($1)", req.cccds).Query(func(rows pgx.Rows) error {
-				ans.householdsDone() // the households are read before
-				return owners(rows)
-			})
+			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.cccd = ANY($1)", req.cccds).Query(residents(ans.owner))
 		}
 		members := residents(ans.member)
 		if len(req.households) > 0 {
 			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.household_id = ANY($1)", req.households).Query(members)
 		}
 		if len(req.fresh) > 0 {
-			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.village_id = ANY($1)", req.fresh).Query(func(rows pgx.Rows) error {
-				ans.householdsDone()
-				return members(rows)
-			})
+			batch.Queue("SELECT "+residentCols+" FROM residents r WHERE r.village_id = ANY($1)", req.fresh).Query(members)
 		}
 		if batch.Len() == 0 {
-			ans.householdsDone()
 			return nil
 		}
 		return internal("lookup", c.SendBatch(w.ctx, batch).Close())

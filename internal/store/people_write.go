@@ -270,13 +270,25 @@ func (w *peopleWriter) villageHouseholds(villages []int64, fn func(domain.Househ
 
 // members calls fn with each resident stored in the households.
 func (w *peopleWriter) members(households []int64, fn func(domain.Resident)) error {
-	for start := 0; start < len(households); start += cccdsPerLookup {
-		part := households[start:min(start+cccdsPerLookup, len(households))]
+	return residentsIn(w, "household_id", "members", households, fn)
+}
+
+// cccdOwners calls fn with the residents holding any of the CCCDs.
+func (w *peopleWriter) cccdOwners(cccds []string, fn func(domain.Resident)) error {
+	return residentsIn(w, "cccd", "cccd owners", cccds, fn)
+}
+
+// residentsIn calls fn with each stored resident whose col is one of
+// values, cccdsPerLookup values a statement, padded with the last one so
+// that every lookup is the one prepared statement.
+func residentsIn[T any](w *peopleWriter, col, op string, values []T, fn func(domain.Resident)) error {
+	for start := 0; start < len(values); start += cccdsPerLookup {
+		part := values[start:min(start+cccdsPerLookup, len(values))]
 		args := make([]any, cccdsPerLookup)
 		for i := range args {
 			args[i] = part[min(i, len(part)-1)]
 		}
-		if err := w.query("SELECT "+residentCols+" FROM residents r WHERE r.household_id IN ("+w.params(0, cccdsPerLookup)+")", args,
+		if err := w.query("SELECT "+residentCols+" FROM residents r WHERE r."+col+" IN ("+w.params(0, cccdsPerLookup)+")", args,
 			func(rs *sql.Rows) error {
 				r, err := scanResident(rs)
 				if err != nil {
@@ -285,7 +297,7 @@ func (w *peopleWriter) members(households []int64, fn func(domain.Resident)) err
 				fn(r)
 				return nil
 			}); err != nil {
-			return internal("members", err)
+			return internal(op, err)
 		}
 	}
 	return nil
@@ -350,29 +362,6 @@ func (w *peopleWriter) resident(id int64) (domain.Resident, error) {
 	}
 	r, err := scanResident(st.QueryRowContext(w.ctx, id))
 	return r, internal("resident", err)
-}
-
-// cccdOwners calls fn with the residents holding any of the CCCDs.
-func (w *peopleWriter) cccdOwners(all []string, fn func(domain.Resident)) error {
-	for start := 0; start < len(all); start += cccdsPerLookup {
-		part := all[start:min(start+cccdsPerLookup, len(all))]
-		args := make([]any, cccdsPerLookup)
-		for i := range args {
-			args[i] = part[min(i, len(part)-1)] // padded: one statement for every lookup
-		}
-		if err := w.query("SELECT "+residentCols+" FROM residents r WHERE r.cccd IN ("+w.params(0, cccdsPerLookup)+")", args,
-			func(rs *sql.Rows) error {
-				r, err := scanResident(rs)
-				if err != nil {
-					return err
-				}
-				fn(r)
-				return nil
-			}); err != nil {
-			return internal("cccd owners", err)
-		}
-	}
-	return nil
 }
 
 // params is the placeholder list of n bulk arguments after the first k.
